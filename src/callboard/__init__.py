@@ -1,0 +1,1 @@
+"""Callboard: contact-center performance management."""

@@ -1,0 +1,50 @@
+"""One error tree for Callboard: the web maps it to status codes, the CLI to one line and exit 1."""
+
+from __future__ import annotations
+
+
+class CallboardError(Exception):
+    """Base of every error Callboard raises on purpose. The message says what, where and how to fix."""
+
+    status_code: int = 400
+    code: str = "callboard_error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class InvalidInput(CallboardError):
+    status_code = 422
+    code = "invalid_input"
+
+
+class NotFound(CallboardError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(CallboardError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(CallboardError):
+    status_code = 409
+    code = "conflict"
+
+
+class EngineUnsupported(CallboardError):
+    status_code = 501
+    code = "engine_unsupported"
+
+
+def unknown_name(kind: str, name: str, valid: list[str] | tuple[str, ...]) -> NotFound:
+    """An unknown-name error that lists the valid names, so the user can fix the typo."""
+    shown = ", ".join(sorted(valid)[:60])
+    more = "" if len(valid) <= 60 else f" (and {len(valid) - 60} more)"
+    return NotFound(f"unknown {kind} '{name}'", hint=f"valid {kind}s: {shown}{more}")

@@ -1,0 +1,208 @@
+"""Canonical analytics tables (reference §1-§2). Times are naive UTC; durations are integer milliseconds.
+
+Every fact row carries `source` and the id the source gave it, so re-ingesting is idempotent.
+Queue entries and agent segments repeat a few contact-level fields (channel, direction, customer,
+bot flag, topic) so KPIs group without a join; a contact is always replaced as a whole, so the
+copies never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pyarrow as pa
+
+TS = pa.timestamp("us")
+
+CHANNELS: Final = ("voice", "chat", "email", "messaging", "social")
+DIRECTIONS: Final = ("inbound", "outbound", "internal")
+OUTCOMES: Final = ("answered", "abandoned", "flowed_out", "callback_requested")
+AGENT_STATES: Final = ("available", "connecting", "on_contact", "acw", "aux", "error", "offline")
+SURVEY_QUESTIONS: Final = ("csat", "nps", "ces", "resolved")
+
+_CONTACT_DIMS = [
+    pa.field("channel", pa.string(), nullable=False),
+    pa.field("direction", pa.string(), nullable=False),
+    pa.field("customer_id", pa.string()),
+    pa.field("bot_only", pa.bool_(), nullable=False),
+    pa.field("topic", pa.string()),
+]
+
+CONTACTS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        *_CONTACT_DIMS,
+        pa.field("arrived_at", TS, nullable=False),
+        pa.field("ended_at", TS),
+        pa.field("disposition", pa.string()),
+        pa.field("resolved", pa.bool_()),  # agent- or system-flagged resolution (fcr.agent_flagged)
+        pa.field("callback_of", pa.string()),  # the contact this callback fulfils: never an FCR repeat
+        pa.field("is_open", pa.bool_(), nullable=False),  # an open conversation may be completed later
+        pa.field("updated_at", TS),  # the source's last-update stamp; a newer version replaces an older
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+QUEUE_ENTRIES = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        pa.field("entry_seq", pa.int32(), nullable=False),
+        pa.field("queue_id", pa.string(), nullable=False),
+        *_CONTACT_DIMS,
+        pa.field("enqueued_at", TS, nullable=False),
+        pa.field("dequeued_at", TS),
+        pa.field("wait_ms", pa.int64()),  # dequeued_at - enqueued_at, queue only (not IVR)
+        pa.field("outcome", pa.string(), nullable=False),
+        pa.field("raw_exit_reason", pa.string()),  # the source's own word, e.g. EXITWITHTIMEOUT
+        pa.field("agent_id", pa.string()),  # answering agent, or the routed agent if the source names one
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+AGENT_SEGMENTS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        pa.field("segment_seq", pa.int32(), nullable=False),
+        pa.field("agent_id", pa.string(), nullable=False),
+        pa.field("queue_id", pa.string()),
+        *_CONTACT_DIMS,
+        pa.field("connected_at", TS, nullable=False),
+        pa.field("acw_ended_at", TS),  # handle time is bucketed here (reference §2.4)
+        pa.field("talk_ms", pa.int64()),  # connected and not on hold
+        pa.field("hold_ms", pa.int64()),  # null when the source logs no hold (Asterisk)
+        pa.field("hold_count", pa.int32()),
+        pa.field("acw_ms", pa.int64()),  # null when the source logs no wrap-up
+        pa.field("dial_ms", pa.int64()),
+        pa.field("contacting_ms", pa.int64()),
+        pa.field("voicemail_ms", pa.int64()),
+        pa.field("transferred_out", pa.bool_(), nullable=False),
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+AGENT_STATES_TABLE = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("agent_id", pa.string(), nullable=False),
+        pa.field("state", pa.string(), nullable=False),
+        pa.field("reason", pa.string()),
+        pa.field("paid", pa.bool_()),
+        pa.field("started_at", TS, nullable=False),
+        pa.field("ended_at", TS),
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+SURVEY_RESPONSES = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("response_id", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        pa.field("question", pa.string(), nullable=False),  # csat | nps | ces | resolved
+        pa.field("score", pa.float64()),  # raw score as the customer gave it (resolved: 1 yes, 0 no)
+        pa.field("scale_min", pa.float64(), nullable=False),
+        pa.field("scale_max", pa.float64(), nullable=False),
+        pa.field("responded_at", TS, nullable=False),
+        pa.field("comment", pa.string()),
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+INTERVAL_STATS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("interval_start", TS, nullable=False),
+        pa.field("interval_s", pa.int32(), nullable=False),
+        pa.field("queue_id", pa.string()),
+        pa.field("channel", pa.string()),
+        pa.field("agent_id", pa.string()),
+        pa.field("offered", pa.int64()),
+        pa.field("answered", pa.int64()),
+        pa.field("abandoned", pa.int64()),
+        pa.field("answered_within_threshold", pa.int64()),
+        pa.field("threshold_s", pa.float64()),
+        pa.field("wait_answered_ms", pa.int64()),  # sum of waits of answered contacts (avg x answered)
+        pa.field("handled", pa.int64()),
+        pa.field("handle_ms", pa.int64()),  # sum of handle time (avg x handled)
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+AGENTS = pa.schema(
+    [
+        pa.field("agent_id", pa.string(), nullable=False),
+        pa.field("display_name", pa.string()),
+    ]
+)
+
+TEAM_MEMBERSHIPS = pa.schema(
+    [
+        pa.field("agent_id", pa.string(), nullable=False),
+        pa.field("team_id", pa.string(), nullable=False),
+        pa.field("valid_from", TS, nullable=False),
+        pa.field("valid_to", TS),  # null = still a member
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("line", pa.int64()),
+        pa.field("field", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("raw", pa.string()),
+        pa.field("quarantined_at", TS, nullable=False),
+    ]
+)
+
+LOAD_BATCHES = pa.schema(
+    [
+        pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("file", pa.string()),
+        pa.field("file_sha256", pa.string()),
+        pa.field("started_at", TS, nullable=False),
+        pa.field("finished_at", TS, nullable=False),
+        pa.field("rows_read", pa.int64(), nullable=False),
+        pa.field("loaded", pa.int64(), nullable=False),
+        pa.field("updated", pa.int64(), nullable=False),
+        pa.field("duplicates", pa.int64(), nullable=False),
+        pa.field("rejected", pa.int64(), nullable=False),
+        pa.field("dst_ambiguous", pa.int64(), nullable=False),
+    ]
+)
+
+TABLES: Final[dict[str, pa.Schema]] = {
+    "contacts": CONTACTS,
+    "queue_entries": QUEUE_ENTRIES,
+    "agent_segments": AGENT_SEGMENTS,
+    "agent_states": AGENT_STATES_TABLE,
+    "survey_responses": SURVEY_RESPONSES,
+    "interval_stats": INTERVAL_STATS,
+    "agents": AGENTS,
+    "team_memberships": TEAM_MEMBERSHIPS,
+    "quarantine": QUARANTINE,
+    "load_batches": LOAD_BATCHES,
+}
+
+# The natural key of each fact table inside one source: a newer version replaces the older one.
+KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "contacts": ("source", "contact_id"),
+    "queue_entries": ("source", "contact_id", "entry_seq"),
+    "agent_segments": ("source", "contact_id", "segment_seq"),
+    "agent_states": ("source", "record_id"),
+    "survey_responses": ("source", "response_id"),
+    "interval_stats": ("source", "record_id"),
+    "agents": ("agent_id",),
+    "team_memberships": ("agent_id", "team_id", "valid_from"),
+}
+
+# Tables whose rows belong to a contact and are replaced with it.
+CONTACT_CHILDREN: Final = ("queue_entries", "agent_segments")

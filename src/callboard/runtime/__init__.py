@@ -1,0 +1,7 @@
+"""Wiring: settings + stores + catalog + clock, built once per process (or per test) and passed down."""
+
+from __future__ import annotations
+
+from callboard.runtime.runtime import Runtime, build_runtime
+
+__all__ = ["Runtime", "build_runtime"]

@@ -1,0 +1,91 @@
+"""The default analytics store: one DuckDB file, loaded from Arrow in one transaction per load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from callboard.core.errors import Conflict, InvalidInput
+from callboard.records.batch import LoadBatch, LoadReport
+from callboard.records.schemas import TABLES
+from callboard.store.ddl import create_statements
+from callboard.store.upsert import apply_batch
+
+
+class DuckDBStore:
+    """Analytics tables in a DuckDB file (or in memory for `:memory:`), queried through Ibis."""
+
+    backend_name = "duckdb"
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.raw = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise Conflict(
+                    f"the analytics store {self.path} is held by another Callboard process",
+                    hint="while `callboard serve` runs, the CLI routes through it; otherwise stop the other process",
+                ) from exc
+            raise
+        if not read_only:
+            for statement in create_statements():
+                self.raw.execute(statement)
+        self.con = ibis.duckdb.from_connection(self.raw)
+
+    def table(self, name: str) -> ir.Table:
+        if name not in TABLES:
+            raise InvalidInput(f"unknown analytics table '{name}'", hint=f"tables: {', '.join(TABLES)}")
+        return self.con.table(name)
+
+    def execute(self, expr: ir.Expr) -> object:
+        return self.con.execute(expr)
+
+    def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    def to_sql(self, expr: ir.Expr) -> str:
+        return str(ibis.to_sql(expr, dialect="duckdb"))
+
+    def count(self, name: str) -> int:
+        return int(self.raw.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])  # type: ignore[index]
+
+    def load(self, batch: LoadBatch, *, batch_id: str | None = None) -> LoadReport:
+        """Apply one batch in one transaction: all of it lands, or (on any failure or kill) none of it."""
+        batch_id = batch_id or uuid.uuid4().hex
+        started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            counts = apply_batch(self.raw, batch, batch_id=batch_id, started_at=started)
+            self.raw.execute("COMMIT")
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        return LoadReport(
+            batch_id=batch_id,
+            source=batch.source,
+            file=batch.file,
+            rows_read=batch.rows_read,
+            loaded=counts.loaded,
+            updated=counts.updated,
+            duplicates=counts.duplicates,
+            rejected=len(batch.rejections),
+            dst_ambiguous=batch.dst_ambiguous,
+        )
+
+    def export_parquet(self, directory: Path) -> None:
+        """Write every table as Parquet, the hand-over format for Spark."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            self.raw.execute(f"COPY \"{name}\" TO '{directory / (name + '.parquet')}' (FORMAT parquet)")
+
+    def close(self) -> None:
+        self.raw.close()

@@ -1,0 +1,173 @@
+"""Idempotent upsert of one LoadBatch inside an open DuckDB transaction.
+
+Contacts are replaced whole (the contact row and its queue entries and agent segments) when a newer
+version arrives: a later `updated_at`, or an open conversation now closed. Other facts are inserted
+when their key is new. Everything else counts as a duplicate skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from callboard.records.batch import LoadBatch
+from callboard.records.schemas import CONTACT_CHILDREN, KEYS, TABLES
+
+_STANDALONE = ("agent_states", "survey_responses", "interval_stats")
+_DIMENSIONS = ("agents", "team_memberships")
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    loaded: int
+    updated: int
+    duplicates: int
+
+
+def _columns(name: str) -> str:
+    return ", ".join(f'"{c}"' for c in TABLES[name].names)
+
+
+def _insert_select(name: str, source_sql: str, batch_id: str) -> str:
+    cols = [c for c in TABLES[name].names if c != "batch_id"]
+    select = ", ".join(f's."{c}"' for c in cols)
+    target = ", ".join(f'"{c}"' for c in cols) + ', "batch_id"'
+    return f"INSERT INTO \"{name}\" ({target}) SELECT {select}, '{batch_id}' FROM {source_sql}"
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _register(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> list[str]:
+    names = []
+    for name, table in batch.tables.items():
+        con.register(f"_in_{name}", table)
+        names.append(f"_in_{name}")
+    return names
+
+
+def _apply_contacts(con: duckdb.DuckDBPyConnection, batch: LoadBatch, batch_id: str) -> UpsertCounts:
+    if "contacts" not in batch.tables:
+        return UpsertCounts(0, 0, 0)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _latest AS
+        SELECT * EXCLUDE (rn) FROM (
+          SELECT *, row_number() OVER (PARTITION BY source, contact_id
+                                       ORDER BY updated_at DESC NULLS LAST, is_open ASC) AS rn
+          FROM _in_contacts) WHERE rn = 1"""
+    )
+    in_batch_dups = batch.tables["contacts"].num_rows - _scalar(con, "SELECT count(*) FROM _latest")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _cls AS
+        SELECT i.source, i.contact_id,
+          CASE WHEN e.contact_id IS NULL THEN 'new'
+               WHEN i.updated_at > e.updated_at
+                 OR (e.updated_at IS NULL AND i.updated_at IS NOT NULL)
+                 OR (e.is_open AND NOT i.is_open) THEN 'newer'
+               ELSE 'duplicate' END AS cls
+        FROM _latest i LEFT JOIN contacts e ON e.source = i.source AND e.contact_id = i.contact_id"""
+    )
+    counts = dict(con.execute("SELECT cls, count(*) FROM _cls GROUP BY cls").fetchall())
+    if counts.get("newer"):
+        for name in (*CONTACT_CHILDREN, "contacts"):
+            con.execute(
+                f"""DELETE FROM "{name}" WHERE (source, contact_id) IN
+                (SELECT (source, contact_id) FROM _cls WHERE cls = 'newer')"""
+            )
+    keep = "(SELECT l.* FROM _latest l JOIN _cls c USING (source, contact_id) WHERE c.cls <> 'duplicate') s"
+    con.execute(_insert_select("contacts", keep, batch_id))
+    for child in CONTACT_CHILDREN:
+        if child not in batch.tables:
+            continue
+        rows = (
+            f"(SELECT x.* FROM _in_{child} x JOIN _cls c USING (source, contact_id) "
+            f"WHERE c.cls <> 'duplicate' "
+            f"QUALIFY row_number() OVER (PARTITION BY {', '.join('x.' + k for k in KEYS[child])}) = 1) s"
+        )
+        con.execute(_insert_select(child, rows, batch_id))
+    return UpsertCounts(
+        loaded=counts.get("new", 0),
+        updated=counts.get("newer", 0),
+        duplicates=counts.get("duplicate", 0) + in_batch_dups,
+    )
+
+
+def _apply_standalone(con: duckdb.DuckDBPyConnection, name: str, batch: LoadBatch, batch_id: str) -> UpsertCounts:
+    keys = KEYS[name]
+    join = " AND ".join(f'e."{k}" = x."{k}"' for k in keys)
+    partition = ", ".join(f'x."{k}"' for k in keys)
+    fresh = (
+        f"(SELECT x.* FROM _in_{name} x WHERE NOT EXISTS (SELECT 1 FROM \"{name}\" e WHERE {join}) "
+        f"QUALIFY row_number() OVER (PARTITION BY {partition}) = 1) s"
+    )
+    before = _scalar(con, f'SELECT count(*) FROM "{name}"')
+    con.execute(_insert_select(name, fresh, batch_id))
+    loaded = _scalar(con, f'SELECT count(*) FROM "{name}"') - before
+    return UpsertCounts(loaded=loaded, updated=0, duplicates=batch.tables[name].num_rows - loaded)
+
+
+def _apply_dimension(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    keys = KEYS[name]
+    join = " AND ".join(f'e."{k}" = x."{k}"' for k in keys)
+    partition = ", ".join(f'x."{k}"' for k in keys)
+    con.execute(
+        f'INSERT INTO "{name}" ({_columns(name)}) SELECT x.* FROM _in_{name} x '
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" e WHERE {join}) '
+        f"QUALIFY row_number() OVER (PARTITION BY {partition}) = 1"
+    )
+
+
+def _record_quarantine(con: duckdb.DuckDBPyConnection, batch: LoadBatch, batch_id: str, now: dt.datetime) -> None:
+    if not batch.rejections:
+        return
+    rows = pa.table(
+        {
+            "batch_id": [batch_id] * len(batch.rejections),
+            "source": [batch.source] * len(batch.rejections),
+            "file": [r.file for r in batch.rejections],
+            "line": pa.array([r.line for r in batch.rejections], pa.int64()),
+            "field": pa.array([r.field for r in batch.rejections], pa.string()),
+            "reason": [r.reason for r in batch.rejections],
+            "raw": pa.array([None if r.raw is None else r.raw[:2000] for r in batch.rejections], pa.string()),
+            "quarantined_at": pa.array([now] * len(batch.rejections), pa.timestamp("us")),
+        }
+    )
+    con.register("_in_quarantine", rows)
+    con.execute(f'INSERT INTO quarantine ({_columns("quarantine")}) SELECT * FROM _in_quarantine')
+    con.unregister("_in_quarantine")
+
+
+def apply_batch(
+    con: duckdb.DuckDBPyConnection, batch: LoadBatch, *, batch_id: str, started_at: dt.datetime
+) -> UpsertCounts:
+    """Write the batch; the caller owns the transaction."""
+    registered = _register(con, batch)
+    try:
+        total = _apply_contacts(con, batch, batch_id)
+        for name in _STANDALONE:
+            if name in batch.tables:
+                part = _apply_standalone(con, name, batch, batch_id)
+                total = UpsertCounts(
+                    total.loaded + part.loaded, total.updated + part.updated, total.duplicates + part.duplicates
+                )
+        for name in _DIMENSIONS:
+            if name in batch.tables:
+                _apply_dimension(con, name)
+        finished = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        _record_quarantine(con, batch, batch_id, finished)
+        con.execute(
+            f'INSERT INTO load_batches ({_columns("load_batches")}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+            [
+                batch_id, batch.source, batch.file, batch.file_sha256, started_at, finished, batch.rows_read,
+                total.loaded, total.updated, total.duplicates, len(batch.rejections), batch.dst_ambiguous,
+            ],
+        )
+        return total
+    finally:
+        for name in registered:
+            con.unregister(name)
