@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from callboard.cli.ingest_cmd import ingest_app
+from callboard.cli.kpi_cmd import kpi_app, metrics_app
 
 app = typer.Typer(
     name="callboard",
@@ -13,6 +14,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(kpi_app, name="kpi")
+app.add_typer(metrics_app, name="metrics")
 
 
 def main() -> None:

@@ -22,6 +22,18 @@ class Runtime:
 
         return IngestService(store=self.store, settings=self.settings)
 
+    @cached_property
+    def catalog(self):  # type: ignore[no-untyped-def]
+        from callboard.metrics.catalog import Catalog
+
+        return Catalog.load([self.settings.data_dir / "metrics"])
+
+    @cached_property
+    def kpi(self):  # type: ignore[no-untyped-def]
+        from callboard.metrics.service import KpiService
+
+        return KpiService(store=self.store, catalog=self.catalog, settings=self.settings)
+
     def close(self) -> None:
         if not self._closed:
             self.store.close()

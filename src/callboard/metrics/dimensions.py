@@ -1,0 +1,91 @@
+"""Grouping dimensions: names users type (`--by agent,day`) and the Ibis columns behind them."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from callboard.core.errors import unknown_name
+from callboard.store.base import AnalyticsStore
+
+PLAIN = {
+    "contact": "contact_id",
+    "agent": "agent_id",
+    "queue": "queue_id",
+    "channel": "channel",
+    "topic": "topic",
+    "direction": "direction",
+}
+TIME = ("interval_15", "interval_30", "interval_60", "hour", "day", "week", "month")
+ALIASES = {"interval": "interval_30", "interval15": "interval_15", "interval30": "interval_30",
+           "interval60": "interval_60", "date": "day"}
+ALL = (*PLAIN, "team", *TIME)
+
+
+def canonical(name: str) -> str:
+    key = ALIASES.get(name, name)
+    if key not in ALL:
+        raise unknown_name("dimension", name, [*ALL, *ALIASES])
+    return key
+
+
+@ibis.udf.scalar.builtin(name="timezone", signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp))
+def _duckdb_timezone(zone, ts):  # type: ignore[no-untyped-def]
+    """DuckDB: timezone(zone, timestamptz) -> the local wall-clock timestamp."""
+
+
+@ibis.udf.scalar.builtin(name="from_utc_timestamp", signature=((dt.timestamp, dt.string), dt.timestamp))
+def _spark_from_utc(ts, zone):  # type: ignore[no-untyped-def]
+    """Spark: from_utc_timestamp(ts, zone) -> the local wall-clock timestamp."""
+
+
+def local_time(ts: ir.TimestampValue, tz: str, backend: str) -> ir.TimestampValue:
+    """Naive UTC -> naive local wall clock in the organisation's time zone, on the engine itself."""
+    if tz in ("UTC", "Etc/UTC"):
+        return ts
+    if backend == "duckdb":
+        return _duckdb_timezone(tz, ts.cast(dt.Timestamp(timezone="UTC")))
+    return _spark_from_utc(ts, tz)
+
+
+def time_bucket(local: ir.TimestampValue, name: str) -> ir.Value:
+    if name == "day":
+        return local.date()
+    if name == "week":
+        return local.truncate("W").date()
+    if name == "month":
+        return local.truncate("M").date()
+    if name == "hour":
+        return local.truncate("h")
+    minutes = int(name.split("_")[1])
+    if minutes == 60:
+        return local.truncate("h")
+    step = (local.minute() // minutes) * minutes
+    return local.truncate("h") + step.as_interval("m")
+
+
+def add_dimensions(t: ir.Table, dims: list[str], *, store: AnalyticsStore, tz: str) -> ir.Table:
+    """Add one column per requested dimension, named as the dimension."""
+    needs_team = "team" in dims
+    if needs_team:
+        m = store.table("team_memberships")
+        cond = [
+            t.agent_id == m.agent_id,
+            t._t >= m.valid_from,
+            m.valid_to.isnull() | (t._t < m.valid_to),
+        ]
+        t = t.left_join(m, cond).select(t, team=m.team_id)
+    local = local_time(t._t, tz, store.backend_name) if any(d in TIME for d in dims) else None
+    values: dict[str, ir.Value] = {}
+    for dim in dims:
+        if dim in PLAIN:
+            values[dim] = t[PLAIN[dim]]
+        elif dim in TIME:
+            assert local is not None
+            values[dim] = time_bucket(local, dim)
+    return t.mutate(**values) if values else t
+
+
+def filter_column(t: ir.Table, dim: str) -> ir.Value:
+    return t[PLAIN[dim]] if dim in PLAIN else t[dim]

@@ -1,0 +1,154 @@
+"""Fact tables the catalog's measures read, built as Ibis expressions over the canonical store.
+
+Every fact exposes `_t` (the timestamp that buckets it, reference §2.4) and the dimension columns
+`contact_id, agent_id, queue_id, channel, topic, direction` (NULL where a fact has no such notion).
+Bot-only contacts are excluded from queue and agent facts (reference §2.7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from callboard.core.errors import unknown_name
+from callboard.store.base import AnalyticsStore
+
+DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction")
+
+
+@dataclass(frozen=True)
+class FactContext:
+    store: AnalyticsStore
+    survey_window_days: int
+
+
+def _with_dims(t: ir.Table, **given: ir.Value) -> ir.Table:
+    extra = {}
+    for dim in DIMENSION_COLUMNS:
+        if dim in given:
+            extra[dim] = given[dim]
+        elif dim not in t.columns:
+            extra[dim] = ibis.null("string")
+    return t.mutate(**extra) if extra else t
+
+
+def queue_entries(ctx: FactContext) -> ir.Table:
+    """Queue entries (contact x queue), bucketed by enqueued_at."""
+    q = ctx.store.table("queue_entries")
+    q = q.filter(~q.bot_only)
+    return _with_dims(q.mutate(_t=q.enqueued_at))
+
+
+def agent_segments(ctx: FactContext) -> ir.Table:
+    """Agent segments (contact x agent), bucketed by acw_ended_at (handle time, reference §2.4)."""
+    s = ctx.store.table("agent_segments")
+    s = s.filter(~s.bot_only)
+    return _with_dims(
+        s.mutate(
+            _t=ibis.coalesce(s.acw_ended_at, s.connected_at),
+            handle_ms=s.talk_ms + s.hold_ms + s.acw_ms,
+            handle_full_ms=s.talk_ms + s.hold_ms + s.acw_ms
+            + ibis.coalesce(s.dial_ms, 0) + ibis.coalesce(s.contacting_ms, 0),
+        )
+    )
+
+
+def queue_entries_talk(ctx: FactContext) -> ir.Table:
+    """Queue entries with the talk time of the segments that answered them (same contact and queue)."""
+    q = queue_entries(ctx)
+    s = ctx.store.table("agent_segments")
+    talk = s.group_by([s.source, s.contact_id, s.queue_id]).aggregate(answered_talk_ms=s.talk_ms.sum())
+    return q.left_join(talk, [q.source == talk.source, q.contact_id == talk.contact_id, q.queue_id == talk.queue_id]).select(
+        q, talk.answered_talk_ms
+    )
+
+
+def _last_segment(ctx: FactContext) -> ir.Table:
+    """Per contact: the last handling agent and queue (credit rule last_agent, reference §2.5)."""
+    s = ctx.store.table("agent_segments")
+    order = s.connected_at.epoch_seconds() * 1000 + s.segment_seq
+    return s.group_by([s.source, s.contact_id]).aggregate(
+        last_agent_id=s.agent_id.argmax(order),
+        last_queue_id=s.queue_id.argmax(order),
+        handled_segments=s.count(),
+        any_transfer=s.transferred_out.any(),
+    )
+
+
+def contact_outcomes(ctx: FactContext) -> ir.Table:
+    """One row per contact with FCR inputs, bucketed by arrived_at, credited to the last agent.
+
+    `next_repeat_gap_s` is the gap to the next inbound, non-callback contact of the same customer
+    (any channel) in (arrived_at, contact_id) order; `next_voice_repeat_gap_s` the same for voice.
+    """
+    c = ctx.store.table("contacts")
+    last = _last_segment(ctx)
+    j = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
+        c, last.last_agent_id, last.last_queue_id, last.handled_segments, last.any_transfer
+    )
+    is_candidate = (j.direction == "inbound") & j.callback_of.isnull() & j.customer_id.notnull()
+    secs = j.arrived_at.epoch_seconds()
+    following = ibis.window(group_by=j.customer_id, order_by=[j.arrived_at, j.contact_id], rows=(1, None))
+    next_any = ibis.ifelse(is_candidate, secs, ibis.null("int64")).min().over(following)
+    next_voice = ibis.ifelse(is_candidate & (j.channel == "voice"), secs, ibis.null("int64")).min().over(following)
+    handled = ibis.coalesce(j.handled_segments, 0) > 0
+    return j.mutate(
+        _t=j.arrived_at,
+        agent_id=j.last_agent_id,
+        queue_id=j.last_queue_id,
+        human_handled=handled,
+        fcr_eligible=handled & ~j.bot_only & j.customer_id.notnull(),
+        transferred=ibis.coalesce(j.any_transfer, False),
+        next_repeat_gap_s=next_any - secs,
+        next_voice_repeat_gap_s=next_voice - secs,
+    )
+
+
+def surveys(ctx: FactContext) -> ir.Table:
+    """Survey responses: the last response per contact and question within the survey window,
+    placed in the contact's interval and credited to the contact's last handling agent."""
+    r = ctx.store.table("survey_responses")
+    latest = r.mutate(
+        _rn=ibis.row_number().over(
+            ibis.window(group_by=[r.contact_id, r.question], order_by=[r.responded_at.desc(), r.response_id.desc()])
+        )
+    )
+    latest = latest.filter(latest._rn == 0).drop("_rn")
+    c = ctx.store.table("contacts")
+    last = _last_segment(ctx)
+    contact = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
+        c.contact_id, c.arrived_at, c.channel, c.topic, c.direction, c.bot_only, last.last_agent_id, last.last_queue_id
+    )
+    j = latest.join(contact, latest.contact_id == contact.contact_id).select(
+        latest.question, latest.score, latest.scale_min, latest.scale_max, latest.responded_at,
+        contact.contact_id, contact.arrived_at, contact.channel, contact.topic, contact.direction,
+        contact.bot_only, contact.last_agent_id, contact.last_queue_id,
+    )
+    window_s = ctx.survey_window_days * 86400
+    j = j.filter((j.responded_at.epoch_seconds() - j.arrived_at.epoch_seconds()) <= window_s)
+    return j.mutate(_t=j.arrived_at, agent_id=j.last_agent_id, queue_id=j.last_queue_id)
+
+
+def interval_stats(ctx: FactContext) -> ir.Table:
+    """Per-interval aggregates from sources that export no contact rows; never mixed with contacts."""
+    i = ctx.store.table("interval_stats")
+    return _with_dims(i.mutate(_t=i.interval_start))
+
+
+FACTS: dict[str, Callable[[FactContext], ir.Table]] = {
+    "queue_entries": queue_entries,
+    "queue_entries_talk": queue_entries_talk,
+    "agent_segments": agent_segments,
+    "contact_outcomes": contact_outcomes,
+    "surveys": surveys,
+    "interval_stats": interval_stats,
+}
+
+
+def build_fact(name: str, ctx: FactContext) -> ir.Table:
+    if name not in FACTS:
+        raise unknown_name("fact", name, list(FACTS))
+    return FACTS[name](ctx)

@@ -1,0 +1,144 @@
+"""KpiService: the one service the CLI, the JSON API and the pages call for KPI numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from callboard.core.errors import InvalidInput
+from callboard.core.settings import Settings
+from callboard.core.timeutil import period as make_period
+from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
+from callboard.metrics.dimensions import canonical
+from callboard.metrics.facts import FactContext
+from callboard.metrics.query import KpiRequest, compile_request
+from callboard.store.base import AnalyticsStore
+
+
+@dataclass(frozen=True)
+class MetricColumn:
+    requested: str
+    resolved: str
+    title: str
+    unit: str
+    better: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """Rows keyed by dimension and metric names exactly as requested."""
+
+    dimensions: tuple[str, ...]
+    metrics: tuple[MetricColumn, ...]
+    rows: tuple[dict[str, Any], ...]
+    time_zone: str
+    from_date: dt.date | None
+    to_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class MetricExplanation:
+    id: str
+    kpi: str
+    variant: str
+    title: str
+    type: str
+    unit: str
+    better: str
+    formula: str
+    params: dict[str, float]
+    measures: dict[str, str]
+    reference: str
+    description: str
+    sql: str
+
+
+def _settings_values(settings: Settings) -> dict[str, float]:
+    return {
+        "service_level_threshold_s": settings.service_level_threshold_s,
+        "short_abandon_s": settings.short_abandon_s,
+        "fcr_window_days": float(settings.fcr_window_days),
+        "survey_window_days": float(settings.survey_window_days),
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if value != value else value  # NaN -> null
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _json_value(value.item())
+    return value
+
+
+class KpiService:
+    def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+
+    def resolve(self, names: list[str] | str) -> list[ResolvedMetric]:
+        items = split_metric_list(names) if isinstance(names, str) else [n for n in names if n.strip()]
+        if not items:
+            raise InvalidInput("no metrics requested", hint="e.g. --metrics offered,service_level,aht_s")
+        return [self.catalog.resolve(n, _settings_values(self.settings)) for n in items]
+
+    def build_request(self, *, metrics: list[str] | str, by: list[str] | str = (), from_date: str | dt.date | None = None,
+                      to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None) -> KpiRequest:
+        by_list = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
+        for b in by_list:
+            canonical(b)
+        resolved = self.resolve(metrics)
+        period = make_period(from_date, to_date, self.settings.time_zone)
+        where_items = tuple((k, tuple(v)) for k, v in (where or {}).items())
+        return KpiRequest(tuple(resolved), tuple(by_list), period, where_items, self.settings.time_zone)
+
+    def _context(self) -> FactContext:
+        return FactContext(store=self.store, survey_window_days=self.settings.survey_window_days)
+
+    def query(self, *, metrics: list[str] | str, by: list[str] | str = (), from_date: str | dt.date | None = None,
+              to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None,
+              viewer: object | None = None) -> KpiResult:
+        request = self.build_request(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=where)
+        expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
+        table = self.store.to_pyarrow(expr) if hasattr(self.store, "to_pyarrow") else self.store.execute(expr)
+        records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
+        rows = []
+        for record in records:
+            row = {name: _json_value(record[dim]) for name, dim in zip(request.by, dims, strict=True)}
+            for index, metric in enumerate(request.metrics):
+                row[metric.requested] = _json_value(record[f"_v{index}"])
+            rows.append(row)
+        columns = tuple(
+            MetricColumn(m.requested, m.resolved_name, m.metric.title, m.metric.unit, m.metric.better, m.metric.formula)
+            for m in request.metrics
+        )
+        period = request.period
+        return KpiResult(tuple(request.by), columns, tuple(rows), self.settings.time_zone,
+                         period.from_date if period else None, period.to_date if period else None)
+
+    def explain(self, name: str) -> MetricExplanation:
+        resolved = self.resolve([name])[0]
+        metric = resolved.metric
+        request = KpiRequest((resolved,), (), None, (), self.settings.time_zone)
+        expr, _ = compile_request(request, catalog=self.catalog, ctx=self._context())
+        measures = {}
+        for m in self.catalog.measure_names(metric):
+            measure = self.catalog.measures[m]
+            parts = [f"{measure.agg}({measure.expr or '*'})", f"over {measure.fact}"]
+            if measure.filter:
+                parts.append(f"where {measure.filter}")
+            measures[m] = " ".join(parts)
+        return MetricExplanation(
+            id=metric.id, kpi=metric.kpi, variant=metric.variant, title=metric.title, type=metric.type,
+            unit=metric.unit, better=metric.better, formula=metric.formula, params=dict(resolved.params),
+            measures=measures, reference=metric.reference, description=metric.description,
+            sql=self.store.to_sql(expr),
+        )

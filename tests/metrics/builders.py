@@ -1,0 +1,86 @@
+"""Tiny hand-made datasets for metric tests: write contacts, queue entries, segments and surveys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from callboard.records.batch import LoadBatch, input_schema
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, 0)  # a Monday, 09:00 UTC
+
+
+@dataclass
+class Dataset:
+    """Accumulates canonical rows; `batch()` turns them into one LoadBatch."""
+
+    source: str = "test"
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    queue_entries: list[dict[str, Any]] = field(default_factory=list)
+    agent_segments: list[dict[str, Any]] = field(default_factory=list)
+    survey_responses: list[dict[str, Any]] = field(default_factory=list)
+    agent_states: list[dict[str, Any]] = field(default_factory=list)
+    interval_stats: list[dict[str, Any]] = field(default_factory=list)
+    team_memberships: list[dict[str, Any]] = field(default_factory=list)
+
+    def contact(self, contact_id: str, *, at: dt.datetime = T0, channel: str = "voice", direction: str = "inbound",
+                customer_id: str | None = None, bot_only: bool = False, topic: str | None = None,
+                resolved: bool | None = None, callback_of: str | None = None) -> str:
+        self.contacts.append(dict(
+            source=self.source, contact_id=contact_id, channel=channel, direction=direction, customer_id=customer_id,
+            bot_only=bot_only, topic=topic, arrived_at=at, ended_at=None, disposition=None, resolved=resolved,
+            callback_of=callback_of, is_open=False, updated_at=None,
+        ))
+        return contact_id
+
+    def _contact(self, contact_id: str) -> dict[str, Any]:
+        return next(c for c in self.contacts if c["contact_id"] == contact_id)
+
+    def entry(self, contact_id: str, *, queue: str = "q1", outcome: str = "answered", wait_s: float | None = 0,
+              agent: str | None = None, at: dt.datetime | None = None, seq: int = 0) -> None:
+        c = self._contact(contact_id)
+        enq = at or c["arrived_at"]
+        wait_ms = None if wait_s is None else round(wait_s * 1000)
+        self.queue_entries.append(dict(
+            source=self.source, contact_id=contact_id, entry_seq=seq, queue_id=queue, channel=c["channel"],
+            direction=c["direction"], customer_id=c["customer_id"], bot_only=c["bot_only"], topic=c["topic"],
+            enqueued_at=enq, dequeued_at=None if wait_ms is None else enq + dt.timedelta(milliseconds=wait_ms),
+            wait_ms=wait_ms, outcome=outcome, raw_exit_reason=None, agent_id=agent,
+        ))
+
+    def segment(self, contact_id: str, agent: str, *, talk_s: float | None = 0, hold_s: float | None = 0,
+                acw_s: float | None = 0, hold_count: int | None = 0, transferred_out: bool = False,
+                queue: str | None = "q1", at: dt.datetime | None = None, seq: int = 0,
+                dial_s: float | None = None, contacting_s: float | None = None) -> None:
+        c = self._contact(contact_id)
+        start = at or c["arrived_at"]
+        ms = lambda s: None if s is None else round(s * 1000)  # noqa: E731
+        total = sum(x or 0 for x in (talk_s, hold_s, acw_s))
+        self.agent_segments.append(dict(
+            source=self.source, contact_id=contact_id, segment_seq=seq, agent_id=agent, queue_id=queue,
+            channel=c["channel"], direction=c["direction"], customer_id=c["customer_id"], bot_only=c["bot_only"],
+            topic=c["topic"], connected_at=start, acw_ended_at=start + dt.timedelta(seconds=total),
+            talk_ms=ms(talk_s), hold_ms=ms(hold_s), hold_count=hold_count, acw_ms=ms(acw_s), dial_ms=ms(dial_s),
+            contacting_ms=ms(contacting_s), voicemail_ms=None, transferred_out=transferred_out,
+        ))
+
+    def survey(self, contact_id: str, question: str, score: float | None, *, scale: tuple[float, float] = (1, 5),
+               after: dt.timedelta = dt.timedelta(hours=1), response_id: str | None = None) -> None:
+        c = self._contact(contact_id)
+        self.survey_responses.append(dict(
+            source=self.source, response_id=response_id or f"{contact_id}-{question}-{len(self.survey_responses)}",
+            contact_id=contact_id, question=question, score=score, scale_min=scale[0], scale_max=scale[1],
+            responded_at=c["arrived_at"] + after, comment=None,
+        ))
+
+    def batch(self) -> LoadBatch:
+        batch = LoadBatch(source=self.source, file="<test>", file_sha256=None, rows_read=len(self.contacts))
+        for name in ("contacts", "queue_entries", "agent_segments", "survey_responses", "agent_states",
+                     "interval_stats", "team_memberships"):
+            rows = getattr(self, name)
+            if rows:
+                batch.add(name, pa.Table.from_pylist(rows, schema=input_schema(name)))
+        return batch
