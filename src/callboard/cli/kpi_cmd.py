@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.panel import Panel
 from rich.syntax import Syntax
 
-from callboard.cli.common import DataDir, console, err_console, friendly_errors, open_runtime
+from callboard.cli.common import DataDir, console, err_console, friendly_errors, open_runtime, settings_for
+from callboard.cli.remote import RemoteCallboard
 from callboard.cli.render import rows_csv, rows_json, rows_table
 from callboard.core.errors import InvalidInput
+from callboard.metrics.catalog import Catalog
+from callboard.metrics.service import KpiResult
+from callboard.runtime.server_file import running_server
 
 kpi_app = typer.Typer(help="Compute KPIs from the catalog.", invoke_without_command=True)
 metrics_app = typer.Typer(help="Browse the KPI catalog.", no_args_is_help=True)
@@ -48,8 +53,7 @@ def kpi(
     """KPIs per dimension: `callboard kpi --metrics offered,service_level --by queue,day --from 2026-01-01`."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_runtime(data_dir) as runtime:
-        result = runtime.kpi.query(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=parse_where(where))
+    result = _query(data_dir, metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=parse_where(where))
     rows = [dict(r) for r in result.rows]
     columns = [*result.dimensions, *(m.requested for m in result.metrics)]
     resolved = "; ".join(f"{m.requested} = {m.resolved}" for m in result.metrics if m.requested != m.resolved)
@@ -63,6 +67,16 @@ def kpi(
         console.print(rows_table(columns, units, rows, caption=f"{period}. {resolved}".strip()))
     if output is not OutputFormat.table and resolved:
         err_console.print(f"[dim]{resolved}[/dim]", highlight=False)
+
+
+def _query(data_dir: Path | None, *, metrics: str, by: str, from_date: str | None, to_date: str | None,
+           where: dict[str, list[str]]) -> KpiResult:
+    """Ask the running server when there is one (it holds the store), else open the store here."""
+    handle = running_server(settings_for(data_dir).data_dir)
+    if handle is not None:
+        return RemoteCallboard(handle).kpi(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=where)
+    with open_runtime(data_dir) as runtime:
+        return runtime.kpi.query(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=where)
 
 
 @kpi_app.command("explain")
@@ -93,8 +107,8 @@ def list_metrics(
     data_dir: DataDir = None,
 ) -> None:
     """Every metric in the catalog with its formula; aliases listed after."""
-    with open_runtime(data_dir) as runtime:
-        catalog = runtime.catalog
+    settings = settings_for(data_dir)
+    catalog = Catalog.load([settings.data_dir / "metrics"])
     rows = [
         {"id": m.id, "kpi": m.kpi, "default": "yes" if m.default else "", "unit": m.unit,
          "params": ", ".join(f"{k}={p.default:g}" for k, p in m.params.items()), "formula": " ".join(m.formula.split())}
