@@ -10,7 +10,7 @@ import typer
 from rich.panel import Panel
 from rich.syntax import Syntax
 
-from callboard.cli.common import DataDir, console, err_console, friendly_errors, open_runtime, settings_for
+from callboard.cli.common import DataDir, console, friendly_errors, open_runtime, settings_for
 from callboard.cli.remote import RemoteCallboard
 from callboard.cli.render import rows_csv, rows_json, rows_table
 from callboard.core.errors import InvalidInput
@@ -66,7 +66,7 @@ def kpi(
         period = f"{result.from_date or 'start'} to {result.to_date or 'end'} ({result.time_zone})"
         console.print(rows_table(columns, units, rows, caption=f"{period}. {resolved}".strip()))
     if output is not OutputFormat.table and resolved:
-        err_console.print(f"[dim]{resolved}[/dim]", highlight=False)
+        typer.echo(resolved, err=True)
 
 
 def _query(data_dir: Path | None, *, metrics: str, by: str, from_date: str | None, to_date: str | None,

@@ -114,7 +114,10 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
     else:
         all_columns = list(columns)
         aligned = [
-            p.select(*dims, **{c: (p[c] if c in p.columns else ibis.null("float64")) for c in all_columns})
+            p.select(
+                **{d: p[d].cast(p[d].type().copy(nullable=True)) for d in dims},
+                **{c: (p[c] if c in p.columns else ibis.null("float64")) for c in all_columns},
+            )
             for p in parts
         ]
         union = ibis.union(*aligned, distinct=False)

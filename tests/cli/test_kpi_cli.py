@@ -1,0 +1,93 @@
+"""`callboard kpi` contract: JSON keyed exactly as requested, resolved names, filters, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from callboard.store.duckdb_store import DuckDBStore
+from tests.metrics.builders import T0, Dataset
+
+CLI = [sys.executable, "-m", "callboard.cli.main"]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two queues. Billing: 3 answered (waits 5, 20, 21 s), 1 abandoned after 30 s, 1 after 2 s (short).
+    Sales: 1 answered in 10 s. Agents: a1 answers the Billing calls, a2 the Sales call."""
+    directory = tmp_path_factory.mktemp("cli")
+    d = Dataset()
+    for i, wait in enumerate([5, 20, 21]):
+        d.entry(d.contact(f"b{i}"), queue="Billing", wait_s=wait, agent="a1")
+        d.segment(f"b{i}", "a1", talk_s=100, hold_s=10, acw_s=30, queue="Billing")
+    d.entry(d.contact("b3"), queue="Billing", outcome="abandoned", wait_s=30)
+    d.entry(d.contact("b4"), queue="Billing", outcome="abandoned", wait_s=2)
+    d.entry(d.contact("s0", channel="chat"), queue="Sales", wait_s=10, agent="a2")
+    d.segment("s0", "a2", talk_s=200, hold_s=0, acw_s=40, queue="Sales")
+    store = DuckDBStore(directory / "analytics.duckdb")
+    store.load(d.batch())
+    store.close()
+    return directory
+
+
+def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=120)
+
+
+def test_json_is_keyed_exactly_as_requested(data_dir: Path) -> None:
+    result = run("kpi", "--metrics", "offered,service_level(threshold_s=20),aht_s", "--by", "queue",
+                 "--format", "json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [set(r) for r in rows] == [{"queue", "offered", "service_level(threshold_s=20)", "aht_s"}] * 2
+    billing = next(r for r in rows if r["queue"] == "Billing")
+    # Billing: answered within 20 s = 2 (5 s and exactly 20 s, inclusive); denominator
+    # answered 3 + abandoned 2 + flowed_out 0 - short abandoned 1 (2 s <= 5 s) = 4 -> 2/4 = 0.5
+    assert billing["offered"] == 5
+    assert billing["service_level(threshold_s=20)"] == pytest.approx(0.5)
+    # AHT: 3 x (100 + 10 + 30) s / 3 handled = 140 s
+    assert billing["aht_s"] == pytest.approx(140.0)
+    # the resolved metric is named on stderr
+    assert "service_level.callboard(threshold_s=20, short_abandon_s=5)" in result.stderr
+
+
+def test_where_filter_and_csv(data_dir: Path) -> None:
+    result = run("kpi", "-m", "handled,asa_s", "--by", "agent", "--where", "channel=chat", "-f", "csv",
+                 data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    # only the chat contact s0: a2 handled 1, ASA = 10 s / 1 answered
+    assert result.stdout.splitlines() == ["agent,handled,asa_s", "a2,1,10.0"]
+
+
+def test_period_outside_data_gives_nulls_not_zero(data_dir: Path) -> None:
+    day = (T0.date().replace(year=T0.year - 1)).isoformat()
+    result = run("kpi", "-m", "service_level,offered", "--from", day, "--to", day, "-f", "json", data_dir=data_dir)
+    assert json.loads(result.stdout) == [{"service_level": None, "offered": 0}]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["kpi", "-m", "servce_level"], "unknown metric 'servce_level'"),
+        (["kpi", "-m", "offered", "--by", "agnet"], "unknown dimension 'agnet'"),
+        (["kpi", "-m", "service_level(treshold_s=3)"], "has no parameter 'treshold_s'"),
+        (["kpi", "-m", "offered", "--from", "2026-02-30"], "--from '2026-02-30' is not a date"),
+        (["kpi", "-m", "offered", "--where", "queue"], "is not DIMENSION=VALUE"),
+    ],
+)
+def test_bad_requests_give_one_line_and_exit_1(data_dir: Path, args: list[str], needle: str) -> None:
+    result = run(*args, data_dir=data_dir)
+    assert result.returncode == 1
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_explain_shows_formula_and_sql(data_dir: Path) -> None:
+    result = run("kpi", "explain", "abandon_rate", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "abandon_rate.callboard" in result.stdout
+    assert "SELECT" in result.stdout
