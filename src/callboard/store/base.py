@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import ibis.expr.types as ir
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
-from callboard.records.batch import LoadBatch, LoadReport
+    from callboard.records.batch import LoadBatch, LoadReport
 
 
 class AnalyticsStore(Protocol):
