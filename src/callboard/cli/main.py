@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from callboard.cli.demo_cmd import demo
 from callboard.cli.ingest_cmd import ingest_app
 from callboard.cli.kpi_cmd import kpi_app, metrics_app
 
@@ -16,6 +17,7 @@ app = typer.Typer(
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(metrics_app, name="metrics")
+app.command()(demo)
 
 
 def main() -> None:

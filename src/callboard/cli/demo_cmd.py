@@ -1,0 +1,113 @@
+"""`callboard demo`: generate a realistic contact centre, load it into the data directory, then serve it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from callboard.cli.common import DataDir, console, friendly_errors, open_runtime
+from callboard.core.timeutil import parse_date
+
+if TYPE_CHECKING:
+    from callboard.demo import DemoData
+    from callboard.records.batch import LoadReport
+
+_GENERATION_STEPS = 7  # progress messages generate_demo emits
+
+
+@friendly_errors
+def demo(
+    data_dir: DataDir = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed and end date give identical data")] = 7,
+    days: Annotated[int, typer.Option(min=1, max=400, help="Days of history, ending on --end-date")] = 90,
+    end_date: Annotated[
+        str | None, typer.Option("--end-date", help="Last day of the demo, YYYY-MM-DD (default: yesterday, UTC)")
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Remove an earlier demo from the data directory first")
+    ] = False,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app when the data is loaded")] = True,
+    scale: Annotated[float, typer.Option(hidden=True, help="Volume and headcount multiplier (benchmarks)")] = 1.0,
+) -> None:
+    """Fill the data directory with a generated contact centre (90 days, 40 agents, 9 queues) and serve it."""
+    from callboard.demo import clear_demo, existing_demo_period, generate_demo, load_demo  # numpy: load on use
+
+    last_day = parse_date(end_date, "--end-date") if end_date else None
+    with open_runtime(data_dir) as runtime:
+        store = runtime.store
+        existing = existing_demo_period(store)
+        if existing and not reset:
+            console.print(
+                f"The demo is already loaded ({existing[0]} to {existing[1]}) in {runtime.settings.data_dir}; "
+                "run [bold]callboard demo --reset[/bold] to generate it afresh.",
+                highlight=False,
+            )
+        else:
+            started = time.perf_counter()
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("starting", total=_GENERATION_STEPS + 5 + (1 if existing else 0))
+
+                def step(message: str) -> None:
+                    bar.update(task, description=message, advance=1)
+
+                if existing:
+                    step("removing the earlier demo")
+                    clear_demo(store, [])
+                data = generate_demo(seed=seed, days=days, end_date=last_day, scale=scale, progress=step)
+                reports = load_demo(store, data, progress=step)
+            _print_summary(data, reports, time.perf_counter() - started, runtime.settings.data_dir)
+    if serve:
+        _serve(data_dir)
+
+
+def _print_summary(data: DemoData, reports: list[LoadReport], elapsed_s: float, data_dir: Path) -> None:
+    counts = data.row_counts()
+    table = Table(title=f"Demo loaded into {data_dir} in {elapsed_s:.1f} s", title_justify="left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for report in reports:
+        if report.file == "demo:organisation":  # dimension rows: the store inserts new ones without counting
+            console.print(f"  {report.file}: {counts['agents']} agents, {counts['team_memberships']} team memberships",
+                          highlight=False)
+        else:
+            console.print(f"  {report.summary()}", highlight=False)
+    org = data.org
+    console.print(
+        f"{data.start_date} to {data.end_date} (UTC), seed {data.seed}: "
+        f"{len(org.sites)} sites, {len(org.teams)} teams, "
+        f"{len(org.agents)} agents, {len(org.queues)} queues on "
+        f"{len({q.channel for q in org.queues})} channels.",
+        highlight=False,
+    )
+    stories = [f"{a.agent_id} {a.display_name} ({a.persona.replace('_', ' ')})" for a in org.agents if a.persona]
+    if stories:
+        console.print("Agents to look at: " + "; ".join(stories) + ".", highlight=False)
+    if data.incident_date:
+        console.print(f"Tech Support had an outage on {data.incident_date}: watch its service level dip.")
+    console.print(
+        "Demo logins: the sign-in pages are not built yet; these accounts will be created with them "
+        "(password 'demo'): " + ", ".join(f"{login.username} ({login.role})" for login in org.logins) + ".",
+        highlight=False,
+    )
+
+
+def _serve(data_dir: Path | None) -> None:
+    try:
+        from callboard.cli.serve_cmd import serve as serve_command
+    except ModuleNotFoundError as exc:
+        if exc.name != "callboard.cli.serve_cmd":
+            raise
+        console.print("The web app is not part of this build yet; the data is loaded.")
+        return
+    serve_command(data_dir=data_dir)
