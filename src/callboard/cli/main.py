@@ -7,6 +7,7 @@ import typer
 from callboard.cli.demo_cmd import demo
 from callboard.cli.ingest_cmd import ingest_app
 from callboard.cli.kpi_cmd import kpi_app, metrics_app
+from callboard.cli.serve_cmd import serve
 
 app = typer.Typer(
     name="callboard",
@@ -18,6 +19,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(metrics_app, name="metrics")
 app.command()(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -1,0 +1,79 @@
+"""What every web handler needs: the Runtime, a lock around the analytics engine, the browser helper."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from callboard.core.errors import Forbidden
+from callboard.metrics.browse import KpiBrowser
+from callboard.runtime import Runtime
+from callboard.runtime.server_file import TOKEN_HEADER
+
+T = TypeVar("T")
+
+# Page furniture (data span, dropdown values) is cached this long; KPI numbers never are.
+FURNITURE_TTL_S = 30.0
+
+
+@dataclass
+class WebContext:
+    """Built by `create_app`; one per app, so every test app has its own."""
+
+    runtime: Runtime
+    templates: Jinja2Templates
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    furniture_ttl_s: float = FURNITURE_TTL_S
+    local_token: str | None = None  # set by `callboard serve`; the local CLI presents it (see require_local_token)
+    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    @property
+    def kpi(self) -> Any:
+        return self.runtime.kpi
+
+    @property
+    def browser(self) -> KpiBrowser:
+        return KpiBrowser(self.runtime.kpi)
+
+    @contextmanager
+    def engine(self) -> Iterator[None]:
+        """One query at a time: the DuckDB connection is shared by all request threads."""
+        with self.lock:
+            yield
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` under the engine lock, reused for `furniture_ttl_s` seconds (filters, data span)."""
+        with self.lock:
+            hit = self._cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.furniture_ttl_s:
+                return hit[1]  # type: ignore[no-any-return]
+            value = compute()
+            self._cache[key] = (time.monotonic(), value)
+            return value
+
+    def invalidate(self) -> None:
+        """Forget cached page furniture, e.g. after new data was loaded through this server."""
+        with self.lock:
+            self._cache.clear()
+
+
+def get_context(request: Request) -> WebContext:
+    return request.app.state.callboard  # type: ignore[no-any-return]
+
+
+def require_local_token(request: Request) -> None:
+    """Dependency for endpoints only the local CLI may call (e.g. ingest through a running server):
+    the request must carry the token `callboard serve` wrote to `<data_dir>/server.json`."""
+    ctx = get_context(request)
+    given = request.headers.get(TOKEN_HEADER)
+    if not ctx.local_token or not given or not secrets.compare_digest(given, ctx.local_token):
+        raise Forbidden("this endpoint is for the local Callboard CLI only",
+                        hint=f"send the {TOKEN_HEADER} header from <data_dir>/server.json")

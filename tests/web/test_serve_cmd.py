@@ -1,0 +1,77 @@
+"""`serve` (callboard.cli.serve_cmd) as a real process: it serves the API, refuses a busy port in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.web.web_live import LiveServer, free_port
+
+# The lead registers `serve` on the main app; the test mounts it on a bare Typer app of its own.
+WRAPPER = ("import typer; from callboard.cli.serve_cmd import serve; "
+           "app = typer.Typer(); app.command()(serve); app()")
+
+
+def launch(data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ}
+    env.pop("CALLBOARD_DATA_DIR", None)
+    return subprocess.Popen([sys.executable, "-c", WRAPPER, "--data-dir", str(data_dir), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_serve_runs_the_app(live_server: LiveServer, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(live_server.cli_data_dir, data_dir)
+    port = free_port()
+    process = launch(data_dir, "--port", str(port), "--no-open")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, process.communicate()
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve did not answer"
+                time.sleep(0.25)
+        assert health.json()["data_dir"] == str(data_dir.resolve())
+        marker = json.loads((data_dir / "server.json").read_text())  # announced once it accepts connections
+        assert marker["url"] == f"http://127.0.0.1:{port}" and marker["token"] and marker["pid"] == process.pid
+        params = {"metrics": "offered,service_level,aht_s", "by": "queue", "where": "channel=voice"}
+        offered = httpx.get(f"http://127.0.0.1:{port}/api/v1/kpi", params=params, timeout=60).json()
+        served = httpx.get(f"{live_server.url}/api/v1/kpi", params=params, timeout=60).json()
+        assert offered == served
+        # While serve holds the store, `callboard kpi` on the same data dir routes through it.
+        cli = subprocess.run([sys.executable, "-m", "callboard.cli.main", "kpi", "--metrics", params["metrics"],
+                              "--by", "queue", "--where", "channel=voice", "--format", "json",
+                              "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=300, check=False)
+        assert cli.returncode == 0, cli.stderr
+        assert json.loads(cli.stdout) == offered["rows"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert f":{port}/" in out
+    assert not (data_dir / "server.json").exists()  # withdrawn on stop
+
+
+def test_serve_on_a_busy_port_is_one_line_error(live_server: LiveServer, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(live_server.cli_data_dir, data_dir)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = launch(data_dir, "--port", str(port))
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err.strip().startswith("error:") and "--port" in err and "Traceback" not in err
