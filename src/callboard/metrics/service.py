@@ -83,6 +83,7 @@ class KpiService:
         self.store = store
         self.catalog = catalog
         self.settings = settings
+        self._sql_cache: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
 
     def resolve(self, names: list[str] | str) -> list[ResolvedMetric]:
         items = split_metric_list(names) if isinstance(names, str) else [n for n in names if n.strip()]
@@ -107,8 +108,7 @@ class KpiService:
               to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None,
               viewer: object | None = None) -> KpiResult:
         request = self.build_request(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=where)
-        expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
-        table = self.store.to_pyarrow(expr) if hasattr(self.store, "to_pyarrow") else self.store.execute(expr)
+        table, dims = self._run(request)
         records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
         rows = []
         for record in records:
@@ -123,6 +123,23 @@ class KpiService:
         period = request.period
         return KpiResult(tuple(request.by), columns, tuple(rows), self.settings.time_zone,
                          period.from_date if period else None, period.to_date if period else None)
+
+    def _run(self, request: KpiRequest) -> tuple[Any, list[str]]:
+        """Execute a request. On engines that take SQL directly the compiled SQL is cached per request:
+        building the Ibis expression costs more than running it on a laptop-sized store."""
+        run_sql = getattr(self.store, "sql_to_pyarrow", None)
+        if run_sql is None:
+            expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
+            return self.store.to_pyarrow(expr), dims  # type: ignore[attr-defined]
+        key = (tuple(m.resolved_name for m in request.metrics), request.by, request.period, request.where,
+               request.time_zone)
+        if key not in self._sql_cache:
+            expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
+            if len(self._sql_cache) >= 512:
+                self._sql_cache.pop(next(iter(self._sql_cache)))
+            self._sql_cache[key] = (self.store.to_sql(expr), dims)
+        sql, dims = self._sql_cache[key]
+        return run_sql(sql), dims
 
     def explain(self, name: str) -> MetricExplanation:
         resolved = self.resolve([name])[0]

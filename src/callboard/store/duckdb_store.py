@@ -52,6 +52,10 @@ class DuckDBStore:
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         return self.con.to_pyarrow(expr)
 
+    def sql_to_pyarrow(self, sql: str) -> pa.Table:
+        """Run SQL that Ibis compiled earlier for this store (the KPI service caches it per request)."""
+        return self.raw.execute(sql).fetch_arrow_table()
+
     def to_sql(self, expr: ir.Expr) -> str:
         return str(ibis.to_sql(expr, dialect="duckdb"))
 
