@@ -54,7 +54,8 @@ class Dataset:
     def segment(self, contact_id: str, agent: str, *, talk_s: float | None = 0, hold_s: float | None = 0,
                 acw_s: float | None = 0, hold_count: int | None = 0, transferred_out: bool = False,
                 queue: str | None = "q1", at: dt.datetime | None = None, seq: int = 0,
-                dial_s: float | None = None, contacting_s: float | None = None) -> None:
+                dial_s: float | None = None, contacting_s: float | None = None,
+                voicemail_s: float | None = None) -> None:
         c = self._contact(contact_id)
         start = at or c["arrived_at"]
         ms = lambda s: None if s is None else round(s * 1000)  # noqa: E731
@@ -64,7 +65,7 @@ class Dataset:
             channel=c["channel"], direction=c["direction"], customer_id=c["customer_id"], bot_only=c["bot_only"],
             topic=c["topic"], connected_at=start, acw_ended_at=start + dt.timedelta(seconds=total),
             talk_ms=ms(talk_s), hold_ms=ms(hold_s), hold_count=hold_count, acw_ms=ms(acw_s), dial_ms=ms(dial_s),
-            contacting_ms=ms(contacting_s), voicemail_ms=None, transferred_out=transferred_out,
+            contacting_ms=ms(contacting_s), voicemail_ms=ms(voicemail_s), transferred_out=transferred_out,
         ))
 
     def survey(self, contact_id: str, question: str, score: float | None, *, scale: tuple[float, float] = (1, 5),
@@ -75,6 +76,39 @@ class Dataset:
             contact_id=contact_id, question=question, score=score, scale_min=scale[0], scale_max=scale[1],
             responded_at=c["arrived_at"] + after, comment=None,
         ))
+
+    def agent_state(self, agent: str, state: str, *, at: dt.datetime = T0, minutes: float | None = None,
+                    until: dt.datetime | None = None, reason: str | None = None, paid: bool | None = None,
+                    record_id: str | None = None) -> dt.datetime | None:
+        """One agent state interval from `at`, `minutes` long (or ending `until`; neither: still open).
+        Returns its end, so consecutive states chain: `t = d.agent_state("a1", "available", at=t, minutes=5)`."""
+        end = until if until is not None else (None if minutes is None else at + dt.timedelta(minutes=minutes))
+        self.agent_states.append(dict(
+            source=self.source, record_id=record_id or f"{agent}-{len(self.agent_states)}", agent_id=agent,
+            state=state, reason=reason, paid=paid, started_at=at, ended_at=end,
+        ))
+        return end
+
+    def interval_stat(self, record_id: str, *, at: dt.datetime = T0, interval_s: int = 1800, queue: str | None = "q1",
+                      channel: str | None = None, agent: str | None = None, offered: int | None = None,
+                      answered: int | None = None, abandoned: int | None = None,
+                      answered_within: int | None = None, threshold_s: float | None = None,
+                      wait_answered_s: float | None = None, handled: int | None = None,
+                      handle_s: float | None = None) -> None:
+        """One per-interval aggregate row (sources that export no contact rows). Sums, not averages:
+        `wait_answered_s` is the total wait of the answered contacts, `handle_s` the total handle time."""
+        ms = lambda s: None if s is None else round(s * 1000)  # noqa: E731
+        self.interval_stats.append(dict(
+            source=self.source, record_id=record_id, interval_start=at, interval_s=interval_s, queue_id=queue,
+            channel=channel, agent_id=agent, offered=offered, answered=answered, abandoned=abandoned,
+            answered_within_threshold=answered_within, threshold_s=threshold_s,
+            wait_answered_ms=ms(wait_answered_s), handled=handled, handle_ms=ms(handle_s),
+        ))
+
+    def membership(self, agent: str, team: str, *, valid_from: dt.datetime,
+                   valid_to: dt.datetime | None = None) -> None:
+        """Agent `agent` belongs to `team` from `valid_from` (inclusive) to `valid_to` (exclusive; None: still)."""
+        self.team_memberships.append(dict(agent_id=agent, team_id=team, valid_from=valid_from, valid_to=valid_to))
 
     def batch(self) -> LoadBatch:
         batch = LoadBatch(source=self.source, file="<test>", file_sha256=None, rows_read=len(self.contacts))

@@ -7,6 +7,7 @@ Bot-only contacts are excluded from queue and agent facts (reference §2.7).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ import ibis
 import ibis.expr.types as ir
 
 from callboard.core.errors import unknown_name
+from callboard.core.timeutil import Period
+from callboard.metrics.state_facts import agent_state_time
 from callboard.store.base import AnalyticsStore
 
 DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction")
@@ -23,6 +26,11 @@ DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "
 class FactContext:
     store: AnalyticsStore
     survey_window_days: int
+    # Set per request by the query layer for facts that split time at bucket boundaries (state time):
+    time_grains: tuple[str, ...] = ()  # time dimensions the request groups or filters by
+    period: Period | None = None
+    time_zone: str = "UTC"
+    repeat_horizon_days: float = 0.0  # the longest FCR window requested: how far past the period to look
 
 
 def _with_dims(t: ir.Table, **given: ir.Value) -> ir.Table:
@@ -66,9 +74,16 @@ def queue_entries_talk(ctx: FactContext) -> ir.Table:
     )
 
 
+def _since_period_start(t: ir.Table, column: str, ctx: FactContext) -> ir.Table:
+    """Rows that can matter for contacts arriving in the period: nothing happens before arrival."""
+    if ctx.period is not None and ctx.period.start_utc is not None:
+        return t.filter(t[column] >= ctx.period.start_utc)
+    return t
+
+
 def _last_segment(ctx: FactContext) -> ir.Table:
     """Per contact: the last handling agent and queue (credit rule last_agent, reference §2.5)."""
-    s = ctx.store.table("agent_segments")
+    s = _since_period_start(ctx.store.table("agent_segments"), "connected_at", ctx)
     order = s.connected_at.epoch_seconds() * 1000 + s.segment_seq
     return s.group_by([s.source, s.contact_id]).aggregate(
         last_agent_id=s.agent_id.argmax(order),
@@ -84,7 +99,11 @@ def contact_outcomes(ctx: FactContext) -> ir.Table:
     `next_repeat_gap_s` is the gap to the next inbound, non-callback contact of the same customer
     (any channel) in (arrived_at, contact_id) order; `next_voice_repeat_gap_s` the same for voice.
     """
-    c = ctx.store.table("contacts")
+    c = _since_period_start(ctx.store.table("contacts"), "arrived_at", ctx)
+    if ctx.period is not None and ctx.period.end_utc is not None:
+        # repeats of the period's last contacts arrive up to the window after the period ends
+        horizon = ctx.period.end_utc + dt.timedelta(days=ctx.repeat_horizon_days, seconds=1)
+        c = c.filter(c.arrived_at <= horizon)
     last = _last_segment(ctx)
     j = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
         c, last.last_agent_id, last.last_queue_id, last.handled_segments, last.any_transfer
@@ -109,26 +128,30 @@ def contact_outcomes(ctx: FactContext) -> ir.Table:
 
 def surveys(ctx: FactContext) -> ir.Table:
     """Survey responses: the last response per contact and question within the survey window,
-    placed in the contact's interval and credited to the contact's last handling agent."""
+    placed in the contact's interval and credited to the contact's last handling agent.
+
+    The window is applied before picking the last response (reference §9: responses are accepted for
+    `survey_window` days and the last *accepted* one counts), so a late answer never hides an earlier
+    accepted one."""
     r = ctx.store.table("survey_responses")
-    latest = r.mutate(
-        _rn=ibis.row_number().over(
-            ibis.window(group_by=[r.contact_id, r.question], order_by=[r.responded_at.desc(), r.response_id.desc()])
-        )
-    )
-    latest = latest.filter(latest._rn == 0).drop("_rn")
-    c = ctx.store.table("contacts")
+    c = _since_period_start(ctx.store.table("contacts"), "arrived_at", ctx)
     last = _last_segment(ctx)
     contact = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
         c.contact_id, c.arrived_at, c.channel, c.topic, c.direction, c.bot_only, last.last_agent_id, last.last_queue_id
     )
-    j = latest.join(contact, latest.contact_id == contact.contact_id).select(
-        latest.question, latest.score, latest.scale_min, latest.scale_max, latest.responded_at,
+    j = r.join(contact, r.contact_id == contact.contact_id).select(
+        r.question, r.score, r.scale_min, r.scale_max, r.responded_at, r.response_id,
         contact.contact_id, contact.arrived_at, contact.channel, contact.topic, contact.direction,
         contact.bot_only, contact.last_agent_id, contact.last_queue_id,
     )
     window_s = ctx.survey_window_days * 86400
     j = j.filter((j.responded_at.epoch_seconds() - j.arrived_at.epoch_seconds()) <= window_s)
+    j = j.mutate(
+        _rn=ibis.row_number().over(
+            ibis.window(group_by=[j.contact_id, j.question], order_by=[j.responded_at.desc(), j.response_id.desc()])
+        )
+    )
+    j = j.filter(j._rn == 0).drop("_rn", "response_id")
     return j.mutate(_t=j.arrived_at, agent_id=j.last_agent_id, queue_id=j.last_queue_id)
 
 
@@ -145,6 +168,7 @@ FACTS: dict[str, Callable[[FactContext], ir.Table]] = {
     "contact_outcomes": contact_outcomes,
     "surveys": surveys,
     "interval_stats": interval_stats,
+    "agent_state_time": agent_state_time,
 }
 
 

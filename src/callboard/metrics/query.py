@@ -9,7 +9,7 @@ measure columns (ratio of sums, never a mean of ratios; reference §2.2).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -18,7 +18,7 @@ from callboard.core.errors import InvalidInput
 from callboard.core.timeutil import Period
 from callboard.metrics.catalog import Catalog, ResolvedMetric
 from callboard.metrics.definitions import Measure
-from callboard.metrics.dimensions import add_dimensions, canonical, filter_column
+from callboard.metrics.dimensions import TIME, add_dimensions, canonical, filter_column
 from callboard.metrics.expressions import compile_expression
 from callboard.metrics.facts import FactContext, build_fact
 
@@ -93,6 +93,9 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
     dims = [canonical(d) for d in request.by]
     where = [(canonical(d), values) for d, values in request.where]
     needed = list(dict.fromkeys([*dims, *(d for d, _ in where)]))
+    horizon = max((v for m in request.metrics for k, v in m.params if k == "window_days"), default=0.0)
+    ctx = replace(ctx, time_grains=tuple(d for d in needed if d in TIME), period=request.period,
+                  time_zone=request.time_zone, repeat_horizon_days=horizon)
     bound: dict[str, list[BoundMeasure]] = {}
     columns: dict[str, BoundMeasure] = {}
     for metric in request.metrics:
