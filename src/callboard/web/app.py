@@ -21,6 +21,7 @@ from callboard.core.errors import CallboardError, NotFound
 from callboard.runtime import Runtime
 from callboard.web.api import browse as browse_api
 from callboard.web.api import kpi as kpi_api
+from callboard.web.api import local_ingest as local_ingest_api
 from callboard.web.api import metrics as metrics_api
 from callboard.web.context import WebContext
 from callboard.web.errors import install_error_handlers
@@ -72,6 +73,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(kpi_api.router)
     app.include_router(metrics_api.router)
     app.include_router(browse_api.router)
+    app.include_router(local_ingest_api.router)
     app.include_router(overview.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
