@@ -167,8 +167,9 @@ CASES: list[MetricCase] = [
          {"fcr.repeat_7d": 1.0, "fcr.repeat_Wd": 1.0}, "repeat on day 10 is outside 7 days: 1/1"),
     case("fcr.day_10_repeat_14d", repeat_day_10, "fcr.repeat_Wd(window_days=14)", 0.0,
          "W = 14 days: the day-10 repeat is inside -> 0/1"),
-    case("fcr.window_setting", repeat_day_10, "fcr_rate", 0.0,
-         "org setting fcr_window_days = 14 is the default's window: day-10 repeat inside -> 0/1",
+    case("fcr.window_setting", repeat_day_10, ["fcr.repeat_Wd", "fcr_rate"], {"fcr.repeat_Wd": 0.0, "fcr_rate": 1.0},
+         "org setting fcr_window_days = 14 sets fcr.repeat_Wd's window: day-10 repeat inside -> 0/1; fcr_rate is "
+         "fcr.repeat_7d, whose name fixes 7 days: day-10 repeat outside -> 1/1",
          settings={"fcr_window_days": 14}),
     case("fcr.tie_order", tie, "fcr_rate",
          [{"agent": "a1", "fcr_rate": 0.0}, {"agent": "a2", "fcr_rate": 1.0}],

@@ -41,6 +41,15 @@ def asterisk_like() -> Dataset:
     return d
 
 
+def mixed_sources() -> Dataset:
+    """One agent's day from two sources: two Asterisk calls (talk 60 s and 90 s; hold, hold count and
+    ACW unknown) and one fully logged call (talk 100, hold 20 in 1 hold, ACW 30)."""
+    d = asterisk_like()
+    d.entry(d.contact("f1"), wait_s=None, agent="a1")
+    d.segment("f1", "a1", talk_s=100, hold_s=20, hold_count=1, acw_s=30)
+    return d
+
+
 def abandoned_only() -> Dataset:
     d = Dataset()
     d.entry(d.contact("c1"), outcome="abandoned", wait_s=30)
@@ -89,6 +98,14 @@ CASES: list[MetricCase] = [
           "handled": 2},
          "hold and ACW unknown: talk + hold + ACW is NULL on every segment -> default AHT NULL (not talk only); "
          "aht.talk_only = (60 + 90) / 2 = 75 s"),
+    case("aht.mixed_sources_known_parts_only", mixed_sources,
+         ["handled", "aht_s", "avg_talk_s", "avg_hold_s", "avg_acw_s", "hold_rate", "asa_s"],
+         {"handled": 3, "aht_s": 150.0, "avg_talk_s": (60 + 90 + 100) / 3, "avg_hold_s": 20.0, "avg_acw_s": 30.0,
+          "hold_rate": 1.0, "asa_s": 10.0},
+         "AHT over the one segment whose talk, hold and ACW are all known: (100 + 20 + 30) / 1 = 150 s, not "
+         "150 / 3 = 50 s; talk known on all 3: 250 / 3; hold and ACW known on f1 only: 20 s, 30 s; hold rate: "
+         "1 held of 1 segment with a known hold count = 100% (not 1/3); ASA: waits 10 s and 10 s known, f1's "
+         "wait unknown -> 20 / 2 = 10 s (not 20 / 3)"),
     case("aht.no_segments_null", abandoned_only, ["offered", "handled", "aht_s", "avg_acw_s", "hold_rate",
                                                   "transfer_rate"],
          {"offered": 1, "handled": 0, "aht_s": None, "avg_acw_s": None, "hold_rate": None, "transfer_rate": None},
