@@ -149,7 +149,7 @@ def test_metrics_catalog(live_server: LiveServer, client: httpx.Client) -> None:
     assert set(ids) == set(live_server.runtime.catalog.metrics)
     assert body["aliases"]["aht_s"] == "aht.callboard"
     aht = next(m for m in body["metrics"] if m["id"] == "aht.callboard")
-    assert aht["aliases"] == ["aht_s"] and aht["formula"] == "handle_ms / handled / 1000" and aht["default"]
+    assert aht["aliases"] == ["aht_s"] and aht["formula"] == "handle_ms / handle_known / 1000" and aht["default"]
     sl = client.get("/api/v1/metrics", params={"kpi": "service_level"}).json()["metrics"]
     assert sl and {m["kpi"] for m in sl} == {"service_level"} and sl[0]["default"]
     assert "threshold_s" in sl[0]["params"]

@@ -1,0 +1,78 @@
+"""IngestService: load source files into the analytics store, one transaction per file."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from callboard.core.errors import InvalidInput
+from callboard.core.settings import Settings
+from callboard.ingest.connectors.csv_excel import read_file
+from callboard.ingest.mapping import load_mapping
+from callboard.ingest.suggest import Suggestion, suggest, write_suggestion
+from callboard.records.batch import LoadBatch, LoadReport, Rejection
+from callboard.store.base import AnalyticsStore
+
+
+class IngestService:
+    def __init__(self, *, store: AnalyticsStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._rejections: dict[str, list[Rejection]] = {}
+
+    def ingest_csv(
+        self,
+        paths: list[Path],
+        *,
+        mapping: Path | None,
+        source: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[LoadReport]:
+        """Load CSV / Excel files. Without a mapping, one is inferred from each file (see suggest_mapping).
+
+        A file that does not match its mapping raises InvalidInput before anything is written; rows that
+        fail are quarantined and reported; each file lands in one transaction, or not at all.
+        """
+        if not paths:
+            raise InvalidInput("no files given", hint="name one or more CSV or Excel files")
+        given = load_mapping(mapping) if mapping is not None else None
+        reports = []
+        for path in paths:
+            if given is not None:
+                batch = read_file(path, given, source=source, progress=progress)
+            else:
+                inferred = self.suggest(path)
+                batch = read_file(path, inferred.mapping, source=source, progress=progress, raw=inferred.raw)
+            report = self._own_counts(self.store.load(batch), batch)
+            self._rejections[report.batch_id] = batch.rejections
+            reports.append(report)
+        return reports
+
+    def suggest(self, path: Path, *, source: str | None = None) -> Suggestion:
+        return suggest(
+            path, time_zone=self.settings.time_zone, source=source,
+            sl_threshold_s=self.settings.service_level_threshold_s,
+        )
+
+    def suggest_mapping(self, path: Path, out: Path, *, source: str | None = None) -> Path:
+        """Infer a mapping from the file's header and sample values and write it as YAML for review."""
+        return write_suggestion(self.suggest(path, source=source), out)
+
+    def quarantine_examples(self, batch_id: str, limit: int = 5) -> list[Rejection]:
+        """A few of the rows a load just quarantined (all of them are in the store's quarantine table)."""
+        return self._rejections.get(batch_id, [])[:limit]
+
+    def _own_counts(self, report: LoadReport, batch: LoadBatch) -> LoadReport:
+        """The store counts survey responses with the contacts; report contacts only, so that
+        read = loaded + updated + duplicates + rejected for a contact file."""
+        surveys = batch.tables.get("survey_responses")
+        if surveys is None or "contacts" not in batch.tables:
+            return report
+        table = self.store.table("survey_responses")
+        new = int(table.filter(table.batch_id == report.batch_id).count().to_pyarrow().as_py())
+        return dataclasses.replace(
+            report,
+            loaded=report.loaded - new,
+            duplicates=report.duplicates - (surveys.num_rows - new),
+        )
