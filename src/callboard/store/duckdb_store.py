@@ -36,6 +36,7 @@ class DuckDBStore:
                     hint="while `callboard serve` runs, the CLI routes through it; otherwise stop the other process",
                 ) from exc
             raise
+        self.raw.execute("SET enable_progress_bar = false")  # our CLI draws its own progress
         if not read_only:
             for statement in create_statements():
                 self.raw.execute(statement)
