@@ -56,6 +56,30 @@ def test_serve_runs_the_app(live_server: LiveServer, tmp_path: Path) -> None:
                               "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=300, check=False)
         assert cli.returncode == 0, cli.stderr
         assert json.loads(cli.stdout) == offered["rows"]
+        # ... and so does `callboard ingest csv`: two new calls and one bad row (impossible date).
+        calls = tmp_path / "late_calls.csv"
+        calls.write_text("Call ID,Start Time,Queue,Agent,Wait Time,Talk Time\n"
+                         "L1,2026-03-02 10:00:00,Late,a1,12,100\n"
+                         "L2,2026-02-30 10:05:00,Late,a1,3,50\n"
+                         "L3,2026-03-02 10:10:00,Late,a2,30,200\n")
+        mapping = tmp_path / "late_calls.yaml"
+        mapping.write_text("source: late\nkind: contacts\nfields:\n  contact_id: Call ID\n"
+                           "  arrived_at: {column: Start Time, format: '%Y-%m-%d %H:%M:%S'}\n  queue_id: Queue\n"
+                           "  agent_id: Agent\n  wait_ms: {column: Wait Time, format: seconds}\n"
+                           "  talk_ms: {column: Talk Time, format: seconds}\n")
+        load = subprocess.run([sys.executable, "-m", "callboard.cli.main", "ingest", "csv", str(calls),
+                               "--mapping", str(mapping), "--data-dir", str(data_dir)],
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert load.returncode == 0, load.stderr
+        assert "loading through it" in load.stdout
+        assert "read 3, loaded 2, updated 0, duplicates skipped 0, rejected 1" in " ".join(load.stdout.split())
+        assert "line 3" in load.stdout
+        late = httpx.get(f"http://127.0.0.1:{port}/api/v1/kpi", params={"metrics": "offered", "where": "queue=Late"},
+                         timeout=60).json()
+        assert late["rows"] == [{"offered": 2}]
+        # the local-only endpoint refuses a caller without the token from server.json
+        denied = httpx.post(f"http://127.0.0.1:{port}/api/v1/local/ingest/csv", json={"paths": [str(calls)]})
+        assert denied.status_code == 403
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from callboard.cli.common import DataDir, console, friendly_errors, open_runtime
+from callboard.cli.common import DataDir, console, friendly_errors, open_runtime, settings_for
+from callboard.cli.remote import RemoteCallboard
 from callboard.core.errors import InvalidInput
-from callboard.records.batch import LoadReport
+from callboard.records.batch import LoadReport, Rejection
+from callboard.runtime.server_file import running_server
 
 ingest_app = typer.Typer(help="Load contact-center data into Callboard.", no_args_is_help=True)
 
@@ -55,10 +57,28 @@ def csv_command(
             "(write it out for review with --suggest-mapping M.yaml)",
             soft_wrap=True,
         )
+    handle = running_server(settings_for(data_dir).data_dir)
+    if handle is not None:
+        console.print(f"callboard serve holds this data directory: loading through it ({handle.url})", soft_wrap=True)
+        remote = RemoteCallboard(handle)
+        for path in files:
+            report, examples = remote.ingest_csv([path], mapping=mapping, source=source)
+            _print_report(_Examples(examples), report)
+        return
     with open_runtime(data_dir) as runtime:
         for path in files:
             report = _load_one(runtime.ingest, path, mapping, source)
             _print_report(runtime.ingest, report)
+
+
+class _Examples:
+    """Quarantine examples the server sent back, shaped like the service's accessor."""
+
+    def __init__(self, examples: list[Rejection]) -> None:
+        self.examples = examples
+
+    def quarantine_examples(self, batch_id: str, limit: int) -> list[Rejection]:
+        return self.examples[:limit]
 
 
 def _load_one(service, path: Path, mapping: Path | None, source: str | None) -> LoadReport:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import httpx
 
 from callboard.core.errors import CallboardError, InvalidInput, NotFound
 from callboard.metrics.service import KpiResult, MetricColumn
-from callboard.records.batch import LoadReport
+from callboard.records.batch import LoadReport, Rejection
 from callboard.runtime.server_file import TOKEN_HEADER, ServerHandle
 
 _ERRORS: dict[int, type[CallboardError]] = {404: NotFound, 422: InvalidInput}
@@ -52,10 +52,15 @@ class RemoteCallboard:
             to_date=dt.date.fromisoformat(body["to"]) if body.get("to") else None,
         )
 
-    def ingest_csv(self, paths: list[Path], *, mapping: Path | None, source: str | None) -> list[LoadReport]:
+    def ingest_csv(self, paths: list[Path], *, mapping: Path | None,
+                   source: str | None) -> tuple[LoadReport, list[Rejection]]:
+        """Load one file through the server; returns its report and a few quarantine examples."""
         payload = {"paths": [str(p.resolve()) for p in paths], "mapping": str(mapping.resolve()) if mapping else None,
                    "source": source}
         response = self.client.post("/api/v1/local/ingest/csv", json=payload)
         _raise_for(response)
-        return [LoadReport(**{**r, "unmapped_identities": tuple(r.get("unmapped_identities", ()))})
-                for r in response.json()["reports"]]
+        body = response.json()
+        [raw] = body["reports"]
+        report = LoadReport(**{**raw, "unmapped_identities": tuple(raw.get("unmapped_identities", ()))})
+        examples = [Rejection(**x) for x in body.get("quarantine_examples", {}).get(report.batch_id, [])]
+        return report, examples
