@@ -28,7 +28,7 @@ def _app() -> typer.Typer:
 def test_demo_command_loads_reports_and_hands_over_to_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[Path | None] = []
     fake = types.ModuleType("callboard.cli.serve_cmd")
-    fake.serve = lambda data_dir=None: served.append(data_dir)  # type: ignore[attr-defined]
+    fake.serve = lambda data_dir=None, **_: served.append(data_dir)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "callboard.cli.serve_cmd", fake)
     runner = CliRunner()
     args = ["demo", "--data-dir", str(tmp_path), "--days", "3", "--end-date", "2025-03-30"]

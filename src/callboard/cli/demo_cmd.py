@@ -32,6 +32,8 @@ def demo(
         bool, typer.Option("--reset", help="Remove an earlier demo from the data directory first")
     ] = False,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app when the data is loaded")] = True,
+    port: Annotated[int | None, typer.Option("--port", "-p", help="Port for the web app (default 8765)")] = None,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the dashboard in a browser")] = True,
     scale: Annotated[float, typer.Option(hidden=True, help="Volume and headcount multiplier (benchmarks)")] = 1.0,
 ) -> None:
     """Fill the data directory with a generated contact centre (90 days, 40 agents, 9 queues) and serve it."""
@@ -65,7 +67,7 @@ def demo(
                 reports = load_demo(store, data, progress=step)
             _print_summary(data, reports, time.perf_counter() - started, runtime.settings.data_dir)
     if serve:
-        _serve(data_dir)
+        _serve(data_dir, port=port, open_browser=open_browser)
 
 
 def _print_summary(data: DemoData, reports: list[LoadReport], elapsed_s: float, data_dir: Path) -> None:
@@ -102,12 +104,7 @@ def _print_summary(data: DemoData, reports: list[LoadReport], elapsed_s: float, 
     )
 
 
-def _serve(data_dir: Path | None) -> None:
-    try:
-        from callboard.cli.serve_cmd import serve as serve_command
-    except ModuleNotFoundError as exc:
-        if exc.name != "callboard.cli.serve_cmd":
-            raise
-        console.print("The web app is not part of this build yet; the data is loaded.")
-        return
-    serve_command(data_dir=data_dir)
+def _serve(data_dir: Path | None, *, port: int | None, open_browser: bool) -> None:
+    from callboard.cli.serve_cmd import serve as serve_command  # uvicorn and the web app: load on use
+
+    serve_command(data_dir=data_dir, port=port, open_browser=open_browser)
