@@ -7,6 +7,8 @@ API tests reuse for the same metric through HTTP.
 from __future__ import annotations
 
 import json
+
+import httpx
 import subprocess
 import sys
 
@@ -44,3 +46,26 @@ def test_broken_yaml_metric_is_one_clear_error(custom_metric_data_dir: CustomMet
     result = _kpi(custom, "--metrics", "long_call_rate")
     assert result.returncode == 1
     assert "handeld" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_yaml_metric_through_the_api(custom_metric_data_dir: CustomMetricDataDir) -> None:
+    """The same YAML-only metric over real HTTP from a server built on that data dir."""
+    from callboard.core.settings import load_settings
+    from callboard.runtime import build_runtime
+    from tests.web.web_live import start_server
+
+    custom = custom_metric_data_dir
+    runtime = build_runtime(load_settings(custom.data_dir))
+    server, thread, url, _ = start_server(runtime)
+    try:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            body = client.get("/api/v1/kpi", params={"metrics": "long_call_rate", "by": "agent"}).json()
+            listed = client.get("/api/v1/metrics").json()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        runtime.close()
+    # same expectations as the CLI test: a1 1/2, a2 1/2
+    assert [(r["agent"], r["long_call_rate"]) for r in body["rows"]] == list(custom.expected_by_agent)
+    assert body["metrics"][0]["resolved"] == "long_call_rate(long_call_s=300)"
+    assert "long_call_rate" in str(listed)
