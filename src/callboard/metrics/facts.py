@@ -31,6 +31,8 @@ class FactContext:
     period: Period | None = None
     time_zone: str = "UTC"
     repeat_horizon_days: float = 0.0  # the longest FCR window requested: how far past the period to look
+    columns: frozenset[str] | None = None  # fact columns the requested measures read (None: all)
+    dim_columns: frozenset[str] | None = None  # dimension columns the request groups or filters by (None: all)
 
 
 def _with_dims(t: ir.Table, **given: ir.Value) -> ir.Table:
@@ -93,36 +95,63 @@ def _last_segment(ctx: FactContext) -> ir.Table:
     )
 
 
-def contact_outcomes(ctx: FactContext) -> ir.Table:
-    """One row per contact with FCR inputs, bucketed by arrived_at, credited to the last agent.
-
-    `next_repeat_gap_s` is the gap to the next inbound, non-callback contact of the same customer
-    (any channel) in (arrived_at, contact_id) order; `next_voice_repeat_gap_s` the same for voice.
-    """
+def _contact_credit(ctx: FactContext) -> ir.Table:
+    """Contacts with their last handling agent: one narrow expression shared by FCR and surveys, so the
+    segments are aggregated and joined once (Ibis emits it as one CTE)."""
     c = _since_period_start(ctx.store.table("contacts"), "arrived_at", ctx)
     if ctx.period is not None and ctx.period.end_utc is not None:
         # repeats of the period's last contacts arrive up to the window after the period ends
         horizon = ctx.period.end_utc + dt.timedelta(days=ctx.repeat_horizon_days, seconds=1)
         c = c.filter(c.arrived_at <= horizon)
     last = _last_segment(ctx)
-    j = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
-        c, last.last_agent_id, last.last_queue_id, last.handled_segments, last.any_transfer
-    )
+    return _narrow(c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
+        c.source, c.contact_id, c.customer_id, c.channel, c.direction, c.topic, c.bot_only, c.callback_of,
+        c.resolved, c.arrived_at, last.last_agent_id, last.last_queue_id, last.handled_segments, last.any_transfer,
+    ), ctx)
+
+
+_CREDIT_CORE = frozenset({"source", "contact_id", "customer_id", "arrived_at", "direction", "callback_of", "bot_only",
+                          "last_agent_id", "handled_segments", "any_transfer"})
+
+
+def _narrow(j: ir.Table, ctx: FactContext) -> ir.Table:
+    """Keep only the columns the request reads: every column left here rides through the FCR window's sort."""
+    if ctx.columns is None or ctx.dim_columns is None:
+        return j
+    keep = _CREDIT_CORE | ctx.columns | ctx.dim_columns
+    if "next_voice_repeat_gap_s" in ctx.columns:
+        keep |= {"channel"}
+    if "queue_id" in ctx.dim_columns:
+        keep |= {"last_queue_id"}
+    return j.select(*[c for c in j.columns if c in keep])
+
+
+def contact_outcomes(ctx: FactContext) -> ir.Table:
+    """One row per contact with FCR inputs, bucketed by arrived_at, credited to the last agent.
+
+    `next_repeat_gap_s` is the gap to the next inbound, non-callback contact of the same customer
+    (any channel) in (arrived_at, contact_id) order; `next_voice_repeat_gap_s` the same for voice.
+    """
+    j = _contact_credit(ctx)
     is_candidate = (j.direction == "inbound") & j.callback_of.isnull() & j.customer_id.notnull()
     secs = j.arrived_at.epoch_seconds()
     following = ibis.window(group_by=j.customer_id, order_by=[j.arrived_at, j.contact_id], rows=(1, None))
-    next_any = ibis.ifelse(is_candidate, secs, ibis.null("int64")).min().over(following)
-    next_voice = ibis.ifelse(is_candidate & (j.channel == "voice"), secs, ibis.null("int64")).min().over(following)
+    gaps = {}
+    # DuckDB computes every window column even when nothing reads it: add only the gaps requested
+    if ctx.columns is None or "next_repeat_gap_s" in ctx.columns:
+        gaps["next_repeat_gap_s"] = ibis.ifelse(is_candidate, secs, ibis.null("int64")).min().over(following) - secs
+    if ctx.columns is None or "next_voice_repeat_gap_s" in ctx.columns:
+        gaps["next_voice_repeat_gap_s"] = ibis.ifelse(
+            is_candidate & (j.channel == "voice"), secs, ibis.null("int64")).min().over(following) - secs
     handled = ibis.coalesce(j.handled_segments, 0) > 0
     return j.mutate(
         _t=j.arrived_at,
         agent_id=j.last_agent_id,
-        queue_id=j.last_queue_id,
+        queue_id=j.last_queue_id if "last_queue_id" in j.columns else ibis.null("string"),
         human_handled=handled,
         fcr_eligible=handled & ~j.bot_only & j.customer_id.notnull(),
         transferred=ibis.coalesce(j.any_transfer, False),
-        next_repeat_gap_s=next_any - secs,
-        next_voice_repeat_gap_s=next_voice - secs,
+        **gaps,
     )
 
 
@@ -134,15 +163,11 @@ def surveys(ctx: FactContext) -> ir.Table:
     `survey_window` days and the last *accepted* one counts), so a late answer never hides an earlier
     accepted one."""
     r = ctx.store.table("survey_responses")
-    c = _since_period_start(ctx.store.table("contacts"), "arrived_at", ctx)
-    last = _last_segment(ctx)
-    contact = c.left_join(last, [c.source == last.source, c.contact_id == last.contact_id]).select(
-        c.contact_id, c.arrived_at, c.channel, c.topic, c.direction, c.bot_only, last.last_agent_id, last.last_queue_id
-    )
-    j = r.join(contact, r.contact_id == contact.contact_id).select(
+    contact = _contact_credit(ctx)
+    j = r.join(contact, [r.source == contact.source, r.contact_id == contact.contact_id]).select(
         r.question, r.score, r.scale_min, r.scale_max, r.responded_at, r.response_id,
-        contact.contact_id, contact.arrived_at, contact.channel, contact.topic, contact.direction,
-        contact.bot_only, contact.last_agent_id, contact.last_queue_id,
+        *[contact[c] for c in ("contact_id", "arrived_at", "channel", "topic", "direction", "bot_only",
+                               "last_agent_id", "last_queue_id") if c in contact.columns],
     )
     window_s = ctx.survey_window_days * 86400
     j = j.filter((j.responded_at.epoch_seconds() - j.arrived_at.epoch_seconds()) <= window_s)
@@ -152,7 +177,8 @@ def surveys(ctx: FactContext) -> ir.Table:
         )
     )
     j = j.filter(j._rn == 0).drop("_rn", "response_id")
-    return j.mutate(_t=j.arrived_at, agent_id=j.last_agent_id, queue_id=j.last_queue_id)
+    queue = j.last_queue_id if "last_queue_id" in j.columns else ibis.null("string")
+    return _with_dims(j.mutate(_t=j.arrived_at, agent_id=j.last_agent_id, queue_id=queue))
 
 
 def interval_stats(ctx: FactContext) -> ir.Table:

@@ -18,8 +18,8 @@ from callboard.core.errors import InvalidInput
 from callboard.core.timeutil import Period
 from callboard.metrics.catalog import Catalog, ResolvedMetric
 from callboard.metrics.definitions import Measure
-from callboard.metrics.dimensions import TIME, add_dimensions, canonical, filter_column
-from callboard.metrics.expressions import compile_expression
+from callboard.metrics.dimensions import PLAIN, TIME, add_dimensions, canonical, filter_column
+from callboard.metrics.expressions import compile_expression, parse
 from callboard.metrics.facts import FactContext, build_fact
 
 
@@ -46,12 +46,18 @@ def _bind(measure: Measure, metric: ResolvedMetric) -> BoundMeasure:
     return BoundMeasure(measure, params, column)
 
 
+def _param_literal(value: float) -> ir.Value:
+    """Whole-number parameters as integers: DuckDB reads `20.0` as DECIMAL and then casts every row's
+    BIGINT to DECIMAL to compare (`wait_ms <= 20.0 * 1000`)."""
+    return ibis.literal(int(value)) if float(value).is_integer() else ibis.literal(value, type="float64")
+
+
 def _measure_value(t: ir.Table, bound: BoundMeasure) -> ir.Value:
     params = dict(bound.params)
 
     def resolve(name: str) -> ir.Value:
         if name in params:
-            return ibis.literal(params[name])
+            return _param_literal(params[name])
         if name in t.columns:
             return t[name]
         raise InvalidInput(f"measure {bound.measure.name} names unknown column or parameter '{name}'",
@@ -94,8 +100,6 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
     where = [(canonical(d), values) for d, values in request.where]
     needed = list(dict.fromkeys([*dims, *(d for d, _ in where)]))
     horizon = max((v for m in request.metrics for k, v in m.params if k == "window_days"), default=0.0)
-    ctx = replace(ctx, time_grains=tuple(d for d in needed if d in TIME), period=request.period,
-                  time_zone=request.time_zone, repeat_horizon_days=horizon)
     bound: dict[str, list[BoundMeasure]] = {}
     columns: dict[str, BoundMeasure] = {}
     for metric in request.metrics:
@@ -104,6 +108,14 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
             if b.column not in columns:
                 columns[b.column] = b
                 bound.setdefault(b.measure.fact, []).append(b)
+    read: set[str] = set()
+    for b in columns.values():
+        for text in (b.measure.expr, b.measure.filter):
+            if text:
+                read |= parse(text).names
+    ctx = replace(ctx, time_grains=tuple(d for d in needed if d in TIME), period=request.period,
+                  time_zone=request.time_zone, repeat_horizon_days=horizon, columns=frozenset(read),
+                  dim_columns=frozenset({PLAIN[d] for d in needed if d in PLAIN} | ({"agent_id"} if "team" in needed else set())))
     parts: list[ir.Table] = []
     for fact, measures in bound.items():
         t = _apply_filters(build_fact(fact, ctx), request)

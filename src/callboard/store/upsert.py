@@ -16,6 +16,7 @@ import pyarrow as pa
 from callboard.records.batch import LoadBatch
 from callboard.records.schemas import CONTACT_CHILDREN, KEYS, TABLES
 
+_CHUNK_ROWS = 122_880  # one DuckDB row group
 _STANDALONE = ("agent_states", "survey_responses", "interval_stats")
 _DIMENSIONS = ("agents", "team_memberships")
 
@@ -46,7 +47,9 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 def _register(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> list[str]:
     names = []
     for name, table in batch.tables.items():
-        con.register(f"_in_{name}", table)
+        # DuckDB scans a one-chunk Arrow table on one thread; row-group-sized batches let it use all cores.
+        chunked = pa.Table.from_batches(table.to_batches(max_chunksize=_CHUNK_ROWS), schema=table.schema)
+        con.register(f"_in_{name}", chunked)
         names.append(f"_in_{name}")
     return names
 
