@@ -73,7 +73,7 @@ def test_sigkill_mid_load_changes_nothing_and_a_rerun_loads_everything(tmp_path:
         for line in proc.stdout:  # parsing is done; the store transaction starts now
             if "writing to the store" in line:
                 break
-        time.sleep(0.3)
+        time.sleep(0.05)  # inside the store transaction, well before its commit
         if proc.poll() is not None:
             pytest.skip("the load finished before it could be killed (a very fast machine)")
         proc.send_signal(signal.SIGKILL)
