@@ -91,3 +91,25 @@ def test_explain_shows_formula_and_sql(data_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "abandon_rate.callboard" in result.stdout
     assert "SELECT" in result.stdout
+
+
+def test_provisional_days_follow_the_longest_window(tmp_path: Path) -> None:
+    """Reference §2.10: a day stays provisional until its FCR and survey windows pass.
+    Today 2026-03-20 (UTC): fcr_rate waits 7 days -> provisional from 2026-03-13;
+    fcr.repeat_Wd(window_days=14) -> from 2026-03-06; queue metrics alone wait on nothing -> None."""
+    import datetime as dt
+
+    from callboard.core.settings import Settings
+    from callboard.metrics.catalog import Catalog
+    from callboard.metrics.service import KpiService
+
+    store = DuckDBStore(tmp_path / "analytics.duckdb")
+    service = KpiService(store=store, catalog=Catalog.load(), settings=Settings(data_dir=tmp_path),
+                         clock=lambda: dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.timezone.utc))
+    try:
+        assert service.query(metrics="fcr_rate").provisional_from == dt.date(2026, 3, 13)
+        assert service.query(metrics="offered,fcr.repeat_Wd(window_days=14)").provisional_from == dt.date(2026, 3, 6)
+        assert service.query(metrics="csat_top2_rate").provisional_from == dt.date(2026, 3, 13)
+        assert service.query(metrics="offered,service_level").provisional_from is None
+    finally:
+        store.close()

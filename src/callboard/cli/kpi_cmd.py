@@ -64,7 +64,9 @@ def kpi(
     else:
         units = {m.requested: m.unit for m in result.metrics}
         period = f"{result.from_date or 'start'} to {result.to_date or 'end'} ({result.time_zone})"
-        console.print(rows_table(columns, units, rows, caption=f"{period}. {resolved}".strip()))
+        provisional = (f" Days from {result.provisional_from} on are provisional (repeat or survey window still open)."
+                       if result.provisional_from else "")
+        console.print(rows_table(columns, units, rows, caption=f"{period}.{provisional} {resolved}".strip()))
     if output is not OutputFormat.table and resolved:
         typer.echo(resolved, err=True)
 

@@ -50,6 +50,7 @@ class RemoteCallboard:
             time_zone=body.get("time_zone", "UTC"),
             from_date=dt.date.fromisoformat(body["from"]) if body.get("from") else None,
             to_date=dt.date.fromisoformat(body["to"]) if body.get("to") else None,
+            provisional_from=dt.date.fromisoformat(body["provisional_from"]) if body.get("provisional_from") else None,
         )
 
     def ingest_csv(self, paths: list[Path], *, mapping: Path | None,

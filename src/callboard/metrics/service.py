@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from callboard.core.errors import InvalidInput
 from callboard.core.settings import Settings
 from callboard.core.timeutil import period as make_period
+from callboard.core.timeutil import zone
 from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
 from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
@@ -36,6 +39,9 @@ class KpiResult:
     time_zone: str
     from_date: dt.date | None
     to_date: dt.date | None
+    # Days from this one on are provisional (reference §2.10): a later repeat contact or survey response
+    # can still change them. None when no requested metric waits on such a window.
+    provisional_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,12 @@ def _json_value(value: Any) -> Any:
 
 
 class KpiService:
-    def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings) -> None:
+    def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
         self.store = store
         self.catalog = catalog
         self.settings = settings
+        self.clock = clock
         self._sql_cache: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
 
     def resolve(self, names: list[str] | str) -> list[ResolvedMetric]:
@@ -122,7 +130,23 @@ class KpiService:
         )
         period = request.period
         return KpiResult(tuple(request.by), columns, tuple(rows), self.settings.time_zone,
-                         period.from_date if period else None, period.to_date if period else None)
+                         period.from_date if period else None, period.to_date if period else None,
+                         self.provisional_from(request.metrics))
+
+    def provisional_from(self, metrics: tuple[ResolvedMetric, ...] | list[ResolvedMetric]) -> dt.date | None:
+        """The first day that is not final yet: today (organisation time zone) minus the longest repeat or
+        survey window the requested metrics wait on (reference §2.10, §8, §9)."""
+        window = 0.0
+        for metric in metrics:
+            facts = {self.catalog.measures[m].fact for m in self.catalog.measure_names(metric.metric)}
+            if "contact_outcomes" in facts:
+                window = max(window, dict(metric.params).get("window_days", 0.0))
+            if "surveys" in facts:
+                window = max(window, float(self.settings.survey_window_days))
+        if not window:
+            return None
+        today = self.clock().astimezone(zone(self.settings.time_zone)).date()
+        return today - dt.timedelta(days=math.ceil(window))
 
     def _run(self, request: KpiRequest) -> tuple[Any, list[str]]:
         """Execute a request. On engines that take SQL directly the compiled SQL is cached per request:

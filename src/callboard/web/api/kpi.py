@@ -46,6 +46,7 @@ def result_json(result: Any) -> dict[str, Any]:
         "time_zone": result.time_zone,
         "from": result.from_date.isoformat() if result.from_date else None,
         "to": result.to_date.isoformat() if result.to_date else None,
+        "provisional_from": result.provisional_from.isoformat() if result.provisional_from else None,
     }
 
 

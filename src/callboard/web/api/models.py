@@ -34,6 +34,9 @@ class KpiResponse(BaseModel):
     time_zone: str
     from_: str | None = Field(default=None, alias="from", description="first day, inclusive (null = from the start)")
     to: str | None = Field(default=None, description="last day, inclusive (null = to the end)")
+    provisional_from: str | None = Field(
+        default=None, description="days from this one on are provisional: an FCR repeat window or the survey "
+                                  "window is still open, so their values can change (null = all final)")
 
     model_config = {"populate_by_name": True}
 
