@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -24,3 +24,20 @@ class AnalyticsStore(Protocol):
     def load(self, batch: LoadBatch, *, batch_id: str | None = None) -> LoadReport: ...
 
     def close(self) -> None: ...
+
+
+class IbisTables:
+    """The reading half both stores share: canonical tables by name from an Ibis connection `con`."""
+
+    con: Any
+
+    def table(self, name: str) -> ir.Table:
+        from callboard.core.errors import InvalidInput
+        from callboard.records.schemas import TABLES
+
+        if name not in TABLES:
+            raise InvalidInput(f"unknown analytics table '{name}'", hint=f"tables: {', '.join(TABLES)}")
+        return self.con.table(name)  # type: ignore[no-any-return]
+
+    def execute(self, expr: ir.Expr) -> object:
+        return self.con.execute(expr)

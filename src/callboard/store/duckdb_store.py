@@ -11,14 +11,15 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from callboard.core.errors import Conflict, InvalidInput
+from callboard.core.errors import Conflict
 from callboard.records.batch import LoadBatch, LoadReport
 from callboard.records.schemas import TABLES
+from callboard.store.base import IbisTables
 from callboard.store.ddl import create_statements
 from callboard.store.upsert import apply_batch
 
 
-class DuckDBStore:
+class DuckDBStore(IbisTables):
     """Analytics tables in a DuckDB file (or in memory for `:memory:`), queried through Ibis."""
 
     backend_name = "duckdb"
@@ -41,14 +42,6 @@ class DuckDBStore:
             for statement in create_statements():
                 self.raw.execute(statement)
         self.con = ibis.duckdb.from_connection(self.raw)
-
-    def table(self, name: str) -> ir.Table:
-        if name not in TABLES:
-            raise InvalidInput(f"unknown analytics table '{name}'", hint=f"tables: {', '.join(TABLES)}")
-        return self.con.table(name)
-
-    def execute(self, expr: ir.Expr) -> object:
-        return self.con.execute(expr)
 
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         return self.con.to_pyarrow(expr)

@@ -23,6 +23,7 @@ import pyarrow as pa
 from callboard.core.errors import EngineUnsupported, InvalidInput
 from callboard.records.batch import LoadBatch, LoadReport
 from callboard.records.schemas import TABLES
+from callboard.store.base import IbisTables
 
 DEFAULT_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",
@@ -71,7 +72,7 @@ def local_session(*, app_name: str = "callboard", master: str | None = None, con
     return builder.getOrCreate()
 
 
-class SparkStore:
+class SparkStore(IbisTables):
     """Canonical tables as Spark temporary views over Parquet files, queried through Ibis.
 
     `session`: an existing SparkSession to share (tests use one per run). The store works in its own
@@ -115,14 +116,6 @@ class SparkStore:
         self._views.append(name)
 
     # -- the AnalyticsStore protocol -----------------------------------------------------------
-    def table(self, name: str) -> ir.Table:
-        if name not in TABLES:
-            raise InvalidInput(f"unknown analytics table '{name}'", hint=f"tables: {', '.join(TABLES)}")
-        return self.con.table(name)
-
-    def execute(self, expr: ir.Expr) -> object:
-        return self.con.execute(expr)
-
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         """Rows as Arrow in the expression's schema, timestamps as naive UTC (as on DuckDB).
 
