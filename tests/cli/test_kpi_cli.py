@@ -113,3 +113,27 @@ def test_provisional_days_follow_the_longest_window(tmp_path: Path) -> None:
         assert service.query(metrics="offered,service_level").provisional_from is None
     finally:
         store.close()
+
+
+def test_surveys_from_their_own_source_attach_to_contacts(tmp_path: Path) -> None:
+    """A survey export is its own source (reference §9: late surveys attach to their contact whenever they
+    arrive). Contacts c1, c2 from source 'pbx', answered by a1; CSAT responses from source 'survey_tool':
+    c1 = 5, c2 = 2 -> top-2-box 1 of 2 = 50%, credited to a1."""
+    from callboard.core.settings import Settings
+    from callboard.metrics.catalog import Catalog
+    from callboard.metrics.service import KpiService
+
+    d = Dataset(source="pbx")
+    for cid, score in [("c1", 5), ("c2", 2)]:
+        d.entry(d.contact(cid), wait_s=5, agent="a1")
+        d.segment(cid, "a1", talk_s=60)
+        d.survey(cid, "csat", score)
+    for row in d.survey_responses:
+        row["source"] = "survey_tool"
+    store = DuckDBStore(tmp_path / "analytics.duckdb")
+    store.load(d.batch())
+    try:
+        service = KpiService(store=store, catalog=Catalog.load(), settings=Settings(data_dir=tmp_path))
+        assert service.query(metrics="csat_top2_rate", by="agent").rows == ({"agent": "a1", "csat_top2_rate": 0.5},)
+    finally:
+        store.close()

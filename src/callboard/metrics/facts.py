@@ -164,7 +164,7 @@ def surveys(ctx: FactContext) -> ir.Table:
     accepted one."""
     r = ctx.store.table("survey_responses")
     contact = _contact_credit(ctx)
-    j = r.join(contact, [r.source == contact.source, r.contact_id == contact.contact_id]).select(
+    j = r.join(contact, r.contact_id == contact.contact_id).select(
         r.question, r.score, r.scale_min, r.scale_max, r.responded_at, r.response_id,
         *[contact[c] for c in ("contact_id", "arrived_at", "channel", "topic", "direction", "bot_only",
                                "last_agent_id", "last_queue_id") if c in contact.columns],
