@@ -63,15 +63,15 @@ def csv_command(
         remote = RemoteCallboard(handle)
         for path in files:
             report, examples = remote.ingest_csv([path], mapping=mapping, source=source)
-            _print_report(_Examples(examples), report)
+            print_report(Examples(examples), report)
         return
     with open_runtime(data_dir) as runtime:
         for path in files:
             report = _load_one(runtime.ingest, path, mapping, source)
-            _print_report(runtime.ingest, report)
+            print_report(runtime.ingest, report)
 
 
-class _Examples:
+class Examples:
     """Quarantine examples the server sent back, shaped like the service's accessor."""
 
     def __init__(self, examples: list[Rejection]) -> None:
@@ -107,8 +107,14 @@ def _load_one(service, path: Path, mapping: Path | None, source: str | None) -> 
     return service.ingest_csv([path], mapping=mapping, source=source, progress=note)[0]
 
 
-def _print_report(service, report: LoadReport) -> None:  # type: ignore[no-untyped-def]
+def print_report(service, report: LoadReport) -> None:  # type: ignore[no-untyped-def]
     console.print(report.summary(), highlight=False, markup=False, soft_wrap=True)
+    if report.unmapped_identities:
+        shown = ", ".join(report.unmapped_identities[:10])
+        more = f" and {len(report.unmapped_identities) - 10} more" if len(report.unmapped_identities) > 10 else ""
+        console.print(f"  unmapped identities (loaded under their own names): {shown}{more}; "
+                      f"tie them to agents with `callboard identities map {report.source} IDENTITY AGENT`",
+                      highlight=False, markup=False, soft_wrap=True)
     if report.rejected:
         for rejection in service.quarantine_examples(report.batch_id, EXAMPLES):
             where = f"line {rejection.line}" if rejection.line is not None else "?"

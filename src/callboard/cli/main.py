@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from callboard.cli.connector_cmd import connectors_app, identities_app, register
 from callboard.cli.demo_cmd import demo
 from callboard.cli.ingest_cmd import ingest_app
 from callboard.cli.kpi_cmd import kpi_app, metrics_app
@@ -15,7 +16,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+register(ingest_app)
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(connectors_app, name="connectors")
+app.add_typer(identities_app, name="identities")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(metrics_app, name="metrics")
 app.command()(demo)

@@ -65,3 +65,18 @@ class RemoteCallboard:
         report = LoadReport(**{**raw, "unmapped_identities": tuple(raw.get("unmapped_identities", ()))})
         examples = [Rejection(**x) for x in body.get("quarantine_examples", {}).get(report.batch_id, [])]
         return report, examples
+
+    def ingest(self, connector: str, paths: list[Path], *, options: dict[str, Any], source: str | None,
+               only_new: bool = False) -> list[tuple[LoadReport, list[Rejection]]]:
+        """Load files with a platform connector through the server; a report and examples per file."""
+        payload = {"paths": [str(p.resolve()) for p in paths], "options": options, "source": source,
+                   "only_new": only_new}
+        response = self.client.post(f"/api/v1/local/ingest/{connector}", json=payload)
+        _raise_for(response)
+        body = response.json()
+        out = []
+        for raw in body["reports"]:
+            report = LoadReport(**{**raw, "unmapped_identities": tuple(raw.get("unmapped_identities", ()))})
+            examples = [Rejection(**x) for x in body.get("quarantine_examples", {}).get(report.batch_id, [])]
+            out.append((report, examples))
+        return out

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from callboard.core.errors import InvalidInput
 from callboard.core.settings import Settings
+from callboard.ingest import connector_run
+from callboard.ingest.connector import Connector, OptionValue
 from callboard.ingest.connectors.csv_excel import read_file
+from callboard.ingest.identities import read_mapping_file
+from callboard.ingest.registry import connectors, get_connector
 from callboard.ingest.mapping import load_mapping
 from callboard.ingest.suggest import Suggestion, suggest, write_suggestion
 from callboard.records.batch import LoadBatch, LoadReport, Rejection
@@ -48,6 +53,71 @@ class IngestService:
             self._rejections[report.batch_id] = batch.rejections
             reports.append(report)
         return reports
+
+    # -- platform connectors (queue_log, Amazon Connect, Genesys, transcripts, surveys, plug-ins) --------
+    def connectors(self) -> dict[str, Connector]:
+        return connectors()
+
+    def ingest(
+        self,
+        connector: str,
+        paths: list[Path],
+        *,
+        options: Mapping[str, OptionValue] | None = None,
+        source: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        only_new: bool = False,
+    ) -> list[LoadReport]:
+        """Load each file with the named connector, from where its cursor stopped, one transaction per file.
+
+        `only_new`: skip files with nothing new since the cursor (no report), as a follow poll does.
+        """
+        if not paths:
+            raise InvalidInput("no files given", hint=f"name one or more files for {connector}")
+        found = get_connector(connector)
+        reports = []
+        for path in paths:
+            before = self.store.read_cursor(found.name, connector_run.stream_key(path)) if only_new else None
+            batch = connector_run.read_stream(
+                found, path, store=self.store, settings=self.settings, options=options or {}, source=source,
+                progress=progress,
+            )
+            if only_new and not connector_run.has_news(batch, before):
+                continue
+            report = connector_run.load_batch(batch, self.store)
+            self._rejections[report.batch_id] = batch.rejections
+            reports.append(report)
+        return reports
+
+    def follow(
+        self,
+        connector: str,
+        paths: list[Path],
+        *,
+        on_report: Callable[[LoadReport], None],
+        stop: threading.Event,
+        options: Mapping[str, OptionValue] | None = None,
+        source: str | None = None,
+        poll_s: float = 0.5,
+    ) -> None:
+        """Tail growing files and load what is new every `poll_s` seconds until `stop` is set."""
+        connector_run.follow(
+            get_connector(connector), paths, store=self.store, settings=self.settings, options=options or {},
+            source=source, on_report=on_report, stop=stop, poll_s=poll_s,
+        )
+
+    # -- identity mapping ------------------------------------------------------------------------
+    def identities(self, source: str | None = None) -> list[tuple[str, str, str]]:
+        return self.store.identity_rows(source)
+
+    def map_identities(self, rows: list[tuple[str, str, str]]) -> int:
+        """Tie source identities to agents; rows already loaded under the identity are rewritten."""
+        if not rows:
+            raise InvalidInput("no identity mappings given", hint="source,source_identity,agent_id")
+        return self.store.map_identities(rows)
+
+    def map_identities_file(self, path: Path) -> int:
+        return self.map_identities(read_mapping_file(path))
 
     def suggest(self, path: Path, *, source: str | None = None) -> Suggestion:
         return suggest(

@@ -27,6 +27,21 @@ class Rejection:
     raw: str | None = None
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a connector stopped in one stream (usually a file path), saved with the load it belongs to.
+
+    `position` is connector-defined (bytes consumed for a log), `fingerprint` tells a rotated or replaced
+    file from the one read, `state` is connector-owned JSON (e.g. lines of calls still in progress).
+    """
+
+    connector: str
+    stream: str
+    position: int = 0
+    fingerprint: str | None = None
+    state: str | None = None
+
+
 @dataclass
 class LoadBatch:
     """Rows parsed from one input file, keyed by canonical table name, validated against TABLES.
@@ -42,6 +57,7 @@ class LoadBatch:
     rejections: list[Rejection] = field(default_factory=list)
     rows_read: int = 0
     dst_ambiguous: int = 0
+    cursor: Cursor | None = None
 
     def add(self, name: str, table: pa.Table) -> None:
         schema = input_schema(name)

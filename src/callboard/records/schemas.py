@@ -133,6 +133,38 @@ INTERVAL_STATS = pa.schema(
     ]
 )
 
+TRANSCRIPT_TURNS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        pa.field("turn_seq", pa.int32(), nullable=False),  # order within the contact, from 0
+        pa.field("participant", pa.string(), nullable=False),  # agent | customer | system | bot
+        pa.field("agent_id", pa.string()),  # the speaking agent when the source names one
+        pa.field("begin_offset_ms", pa.int64()),  # from the start of the contact (voice) ...
+        pa.field("end_offset_ms", pa.int64()),
+        pa.field("started_at", TS),  # ... or absolute times (chat)
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("sentiment", pa.string()),  # positive | negative | neutral | mixed, as the platform said
+        pa.field("sentiment_score", pa.float64()),  # the platform's own score and scale, unchanged
+        pa.field("loudness_score", pa.float64()),
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
+# Conversation characteristics as the platform reports them, one number per row (long format, so any
+# platform's set fits): e.g. talk_time_ms for participant 'agent', sentiment_score for period 3.
+CONVERSATION_METRICS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("contact_id", pa.string(), nullable=False),
+        pa.field("metric", pa.string(), nullable=False),  # unit in the name: talk_time_ms, talk_speed_wpm
+        pa.field("participant", pa.string(), nullable=False),  # agent | customer | all
+        pa.field("period_seq", pa.int32(), nullable=False),  # 0 unless the figure is per period
+        pa.field("value", pa.float64()),
+        pa.field("batch_id", pa.string(), nullable=False),
+    ]
+)
+
 AGENTS = pa.schema(
     [
         pa.field("agent_id", pa.string(), nullable=False),
@@ -162,6 +194,28 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# Source identities (PJSIP/1001, an agent ARN, a Genesys userId) tied to Callboard agent ids.
+IDENTITY_MAP = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("source_identity", pa.string(), nullable=False),
+        pa.field("agent_id", pa.string(), nullable=False),
+        pa.field("mapped_at", TS, nullable=False),
+    ]
+)
+
+# Where each connector stopped in each stream (a file path): written in the load's own transaction.
+CONNECTOR_CURSORS = pa.schema(
+    [
+        pa.field("connector", pa.string(), nullable=False),
+        pa.field("stream", pa.string(), nullable=False),
+        pa.field("position", pa.int64(), nullable=False),  # e.g. bytes consumed
+        pa.field("fingerprint", pa.string()),  # tells a rotated or replaced file from the one read
+        pa.field("state", pa.string()),  # connector-owned JSON, e.g. lines of calls still in progress
+        pa.field("updated_at", TS, nullable=False),
+    ]
+)
+
 LOAD_BATCHES = pa.schema(
     [
         pa.field("batch_id", pa.string(), nullable=False),
@@ -186,8 +240,12 @@ TABLES: Final[dict[str, pa.Schema]] = {
     "agent_states": AGENT_STATES_TABLE,
     "survey_responses": SURVEY_RESPONSES,
     "interval_stats": INTERVAL_STATS,
+    "transcript_turns": TRANSCRIPT_TURNS,
+    "conversation_metrics": CONVERSATION_METRICS,
     "agents": AGENTS,
     "team_memberships": TEAM_MEMBERSHIPS,
+    "identity_map": IDENTITY_MAP,
+    "connector_cursors": CONNECTOR_CURSORS,
     "quarantine": QUARANTINE,
     "load_batches": LOAD_BATCHES,
 }
@@ -200,9 +258,14 @@ KEYS: Final[dict[str, tuple[str, ...]]] = {
     "agent_states": ("source", "record_id"),
     "survey_responses": ("source", "response_id"),
     "interval_stats": ("source", "record_id"),
+    "transcript_turns": ("source", "contact_id", "turn_seq"),
+    "conversation_metrics": ("source", "contact_id", "metric", "participant", "period_seq"),
     "agents": ("agent_id",),
     "team_memberships": ("agent_id", "team_id", "valid_from"),
 }
+
+# Tables whose `agent_id` holds a source identity until the identity map ties it to an agent.
+AGENT_ID_TABLES: Final = ("queue_entries", "agent_segments", "agent_states", "interval_stats", "transcript_turns")
 
 # Tables whose rows belong to a contact and are replaced with it.
 CONTACT_CHILDREN: Final = ("queue_entries", "agent_segments")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from callboard.records.batch import LoadBatch, LoadReport
+    from callboard.records.batch import Cursor, LoadBatch, LoadReport
 
 
 class AnalyticsStore(Protocol):
@@ -22,6 +22,14 @@ class AnalyticsStore(Protocol):
     def to_sql(self, expr: ir.Expr) -> str: ...
 
     def load(self, batch: LoadBatch, *, batch_id: str | None = None) -> LoadReport: ...
+
+    def read_cursor(self, connector: str, stream: str) -> Cursor | None: ...
+
+    def identity_rows(self, source: str | None = None) -> list[tuple[str, str, str]]: ...
+
+    def known_agent_ids(self) -> set[str]: ...
+
+    def map_identities(self, rows: list[tuple[str, str, str]]) -> int: ...
 
     def close(self) -> None: ...
 

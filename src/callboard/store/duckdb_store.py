@@ -12,8 +12,9 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from callboard.core.errors import Conflict
-from callboard.records.batch import LoadBatch, LoadReport
+from callboard.records.batch import Cursor, LoadBatch, LoadReport
 from callboard.records.schemas import TABLES
+from callboard.store import control
 from callboard.store.base import IbisTables
 from callboard.store.ddl import create_statements
 from callboard.store.upsert import apply_batch
@@ -78,6 +79,28 @@ class DuckDBStore(IbisTables):
             rejected=len(batch.rejections),
             dst_ambiguous=batch.dst_ambiguous,
         )
+
+    # -- control tables ------------------------------------------------------------------------
+    def read_cursor(self, connector: str, stream: str) -> Cursor | None:
+        return control.read_cursor(self.raw, connector, stream)
+
+    def identity_rows(self, source: str | None = None) -> list[tuple[str, str, str]]:
+        """(source, source identity, agent id) triples, ordered."""
+        return control.identity_rows(self.raw, source)
+
+    def known_agent_ids(self) -> set[str]:
+        return control.known_agent_ids(self.raw)
+
+    def map_identities(self, rows: list[tuple[str, str, str]]) -> int:
+        """Save identity mappings and rewrite stored rows, in one transaction; returns rows rewritten."""
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            rewritten = control.map_identities(self.raw, rows)
+            self.raw.execute("COMMIT")
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        return rewritten
 
     def export_parquet(self, directory: Path) -> None:
         """Write every table as Parquet, the hand-over format for Spark."""

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from callboard.core.errors import EngineUnsupported, InvalidInput
-from callboard.records.batch import LoadBatch, LoadReport
+from callboard.records.batch import Cursor, LoadBatch, LoadReport
 from callboard.records.schemas import TABLES
 from callboard.store.base import IbisTables
 
@@ -32,6 +32,13 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
+
+
+def _read_only() -> EngineUnsupported:
+    return EngineUnsupported(
+        "the Spark analytics store is read-only: Callboard loads into DuckDB",
+        hint="ingest into DuckDB, then DuckDBStore.export_parquet(DIR) and open spark://local?parquet=DIR",
+    )
 
 
 def spark_type(arrow_type: pa.DataType) -> Any:
@@ -138,10 +145,19 @@ class SparkStore(IbisTables):
         return str(ibis.to_sql(expr, dialect="pyspark"))
 
     def load(self, batch: LoadBatch, *, batch_id: str | None = None) -> LoadReport:
-        raise EngineUnsupported(
-            "the Spark analytics store is read-only: Callboard loads into DuckDB",
-            hint="ingest into DuckDB, then DuckDBStore.export_parquet(DIR) and open spark://local?parquet=DIR",
-        )
+        raise _read_only()
+
+    def read_cursor(self, connector: str, stream: str) -> Cursor | None:
+        raise _read_only()
+
+    def identity_rows(self, source: str | None = None) -> list[tuple[str, str, str]]:
+        raise _read_only()
+
+    def known_agent_ids(self) -> set[str]:
+        raise _read_only()
+
+    def map_identities(self, rows: list[tuple[str, str, str]]) -> int:
+        raise _read_only()
 
     def close(self) -> None:
         for name in self._views:

@@ -17,8 +17,9 @@ from callboard.records.batch import LoadBatch
 from callboard.records.schemas import CONTACT_CHILDREN, KEYS, TABLES
 
 _CHUNK_ROWS = 122_880  # one DuckDB row group
-_STANDALONE = ("agent_states", "survey_responses", "interval_stats")
+_STANDALONE = ("agent_states", "survey_responses", "interval_stats", "transcript_turns", "conversation_metrics")
 _DIMENSIONS = ("agents", "team_memberships")
+_CLOSABLE = ("agent_states",)  # rows with an `ended_at` that a later load may fill in
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,24 @@ def _apply_standalone(con: duckdb.DuckDBPyConnection, name: str, batch: LoadBatc
     keys = KEYS[name]
     join = " AND ".join(f'e."{k}" = x."{k}"' for k in keys)
     partition = ", ".join(f'x."{k}"' for k in keys)
+    updated = 0
+    if name in _CLOSABLE:
+        # A state interval stored while still open (no end yet) is replaced by its closed version.
+        closes = f"(SELECT 1 FROM _in_{name} x WHERE {join} AND x.ended_at IS NOT NULL)"
+        updated = _scalar(con, f'SELECT count(*) FROM "{name}" e WHERE e.ended_at IS NULL AND EXISTS {closes}')
+        if updated:
+            con.execute(f'DELETE FROM "{name}" e WHERE e.ended_at IS NULL AND EXISTS {closes}')
+    order = " ORDER BY x.ended_at DESC NULLS LAST" if name in _CLOSABLE else ""
     fresh = (
         f"(SELECT x.* FROM _in_{name} x WHERE NOT EXISTS (SELECT 1 FROM \"{name}\" e WHERE {join}) "
-        f"QUALIFY row_number() OVER (PARTITION BY {partition}) = 1) s"
+        f"QUALIFY row_number() OVER (PARTITION BY {partition}{order}) = 1) s"
     )
     before = _scalar(con, f'SELECT count(*) FROM "{name}"')
     con.execute(_insert_select(name, fresh, batch_id))
-    loaded = _scalar(con, f'SELECT count(*) FROM "{name}"') - before
-    return UpsertCounts(loaded=loaded, updated=0, duplicates=batch.tables[name].num_rows - loaded)
+    inserted = _scalar(con, f'SELECT count(*) FROM "{name}"') - before
+    return UpsertCounts(
+        loaded=inserted - updated, updated=updated, duplicates=batch.tables[name].num_rows - inserted
+    )
 
 
 def _apply_dimension(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -163,6 +174,16 @@ def _record_quarantine(con: duckdb.DuckDBPyConnection, batch: LoadBatch, batch_i
     con.unregister("_in_quarantine")
 
 
+def _save_cursor(con: duckdb.DuckDBPyConnection, batch: LoadBatch, now: dt.datetime) -> None:
+    cursor = batch.cursor
+    assert cursor is not None
+    con.execute("DELETE FROM connector_cursors WHERE connector = ? AND stream = ?", [cursor.connector, cursor.stream])
+    con.execute(
+        f"INSERT INTO connector_cursors ({_columns('connector_cursors')}) VALUES (?,?,?,?,?,?)",
+        [cursor.connector, cursor.stream, cursor.position, cursor.fingerprint, cursor.state, now],
+    )
+
+
 def apply_batch(
     con: duckdb.DuckDBPyConnection, batch: LoadBatch, *, batch_id: str, started_at: dt.datetime
 ) -> UpsertCounts:
@@ -181,6 +202,8 @@ def apply_batch(
                 _apply_dimension(con, name)
         finished = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         _record_quarantine(con, batch, batch_id, finished)
+        if batch.cursor is not None:
+            _save_cursor(con, batch, finished)
         con.execute(
             f'INSERT INTO load_batches ({_columns("load_batches")}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
             [
