@@ -8,6 +8,9 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF)
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || need_apt+=(postgresql)  # the test suite starts a throwaway PostgreSQL cluster
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "callboard setup: installing system packages: ${need_apt[*]}"
   SUDO=""

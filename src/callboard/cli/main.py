@@ -9,6 +9,7 @@ from callboard.cli.demo_cmd import demo
 from callboard.cli.ingest_cmd import ingest_app
 from callboard.cli.kpi_cmd import kpi_app, metrics_app
 from callboard.cli.serve_cmd import serve
+from callboard.cli.users_cmd import users_app
 
 app = typer.Typer(
     name="callboard",
@@ -20,6 +21,7 @@ register(ingest_app)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(connectors_app, name="connectors")
 app.add_typer(identities_app, name="identities")
+app.add_typer(users_app, name="users")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(metrics_app, name="metrics")
 app.command()(demo)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from callboard.runtime.runtime import Runtime, build_runtime
+from callboard.runtime.runtime import Runtime, build_runtime, user_admin
 
-__all__ = ["Runtime", "build_runtime"]
+__all__ = ["Runtime", "build_runtime", "user_admin"]

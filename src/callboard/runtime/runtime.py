@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from callboard.core.settings import Settings
 from callboard.store.base import AnalyticsStore
 from callboard.store.factory import open_analytics_store
+
+if TYPE_CHECKING:
+    from callboard.org.users import UserService
 
 
 @dataclass
@@ -34,8 +40,28 @@ class Runtime:
 
         return KpiService(store=self.store, catalog=self.catalog, settings=self.settings)
 
+    @cached_property
+    def app_db(self):  # type: ignore[no-untyped-def]
+        from callboard.store.appdb.engine import open_app_db
+
+        return open_app_db(self.settings.resolved_app_db_url())
+
+    @cached_property
+    def users(self):  # type: ignore[no-untyped-def]
+        from callboard.org.users import UserService
+
+        return UserService(self.app_db)
+
+    @cached_property
+    def org(self):  # type: ignore[no-untyped-def]
+        from callboard.org.org import OrgService
+
+        return OrgService(self.app_db, self.store)
+
     def close(self) -> None:
         if not self._closed:
+            if "app_db" in self.__dict__:
+                self.app_db.close()
             self.store.close()
             self._closed = True
 
@@ -49,3 +75,17 @@ class Runtime:
 def build_runtime(settings: Settings) -> Runtime:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Runtime(settings=settings, store=open_analytics_store(settings.resolved_analytics_url()))
+
+
+@contextmanager
+def user_admin(settings: Settings) -> Iterator[UserService]:
+    """The user service alone (app database only), for `callboard users` while `serve` holds the DuckDB file."""
+    from callboard.org.users import UserService
+    from callboard.store.appdb.engine import open_app_db
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_app_db(settings.resolved_app_db_url())
+    try:
+        yield UserService(db)
+    finally:
+        db.close()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from callboard.records.batch import Cursor, LoadBatch, LoadReport
 
@@ -30,6 +31,8 @@ class AnalyticsStore(Protocol):
     def known_agent_ids(self) -> set[str]: ...
 
     def map_identities(self, rows: list[tuple[str, str, str]]) -> int: ...
+
+    def replace_table(self, name: str, table: pa.Table) -> None: ...
 
     def close(self) -> None: ...
 

@@ -102,6 +102,21 @@ class DuckDBStore(IbisTables):
             raise
         return rewritten
 
+    def replace_table(self, name: str, table: pa.Table) -> None:
+        """Replace a small dimension table (team memberships) whole, in one transaction."""
+        if name not in ("team_memberships", "agents"):
+            raise ValueError(f"{name} is not a replaceable dimension")
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            self.raw.execute(f'DELETE FROM "{name}"')
+            self.raw.register("_replacement", table)
+            self.raw.execute(f'INSERT INTO "{name}" SELECT * FROM _replacement')
+            self.raw.unregister("_replacement")
+            self.raw.execute("COMMIT")
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+
     def export_parquet(self, directory: Path) -> None:
         """Write every table as Parquet, the hand-over format for Spark."""
         directory.mkdir(parents=True, exist_ok=True)

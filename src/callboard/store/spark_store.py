@@ -159,6 +159,9 @@ class SparkStore(IbisTables):
     def map_identities(self, rows: list[tuple[str, str, str]]) -> int:
         raise _read_only()
 
+    def replace_table(self, name: str, table: pa.Table) -> None:
+        raise _read_only()
+
     def close(self) -> None:
         for name in self._views:
             self.session.catalog.dropTempView(name)

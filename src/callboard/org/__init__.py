@@ -1,0 +1,1 @@
+"""Organisation: sites, teams, users, roles, sign-in, the audit log."""
