@@ -1,0 +1,153 @@
+"""Agent state intervals from queue_log membership, pause and call lines, for all agents at once.
+
+Each agent's state at any moment is, in priority order:
+
+- `on_contact` while one of their calls is connected (CONNECT up to COMPLETE*/transfer);
+- `offline` after leaving every queue (REMOVEMEMBER, AGENTLOGOFF) until a join, pause or call;
+- `aux` with the pause reason after PAUSE/PAUSEALL (or ADDMEMBER ... PAUSED), until UNPAUSE;
+- `available` otherwise (logged in: ADDMEMBER, AGENTLOGIN, UNPAUSE, or a static member seen on a call).
+
+Asterisk logs no wrap-up and no ringing state, so there are no `acw` or `connecting` intervals. Pauses
+are per agent, not per queue (a member paused in one of two queues shows as aux). Consecutive lines
+giving the same state make one interval; the agent's latest interval is open (`ended_at` NULL) and is
+replaced by its closed version when the next change arrives, in this read or a later one: the
+`AgentContext` of every agent travels in the cursor state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from callboard.ingest.connectors import asterisk_events as ev
+
+_SEP = "\x1f"
+_EVENTS_SCHEMA = {"agent": pl.Utf8, "t_us": pl.Int64, "ord": pl.Int64, "member_queue": pl.Utf8,
+                  "member_flag": pl.Int64, "base_state": pl.Utf8, "base_reason": pl.Utf8, "delta": pl.Int64,
+                  "leave": pl.Boolean}
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """Where an agent stood at the end of the last read: the open interval and what it is made of."""
+
+    state: str
+    reason: str | None
+    since_us: int
+    base: str  # the state under any call: available, aux or offline
+    base_reason: str | None
+    active_calls: int
+    queues: tuple[str, ...]  # queues (and the agent-login pseudo-queue) the agent is a member of
+
+
+def line_events(lines: pl.DataFrame) -> pl.DataFrame:
+    """Membership and pause lines -> timeline events (member changes, base state changes)."""
+    event = pl.col("event")
+    joins, leaves = event.is_in(list(ev.JOINS)), event.is_in(list(ev.LEAVES))
+    member = pl.when(event.is_in(["ADDMEMBER", "REMOVEMEMBER"])).then(pl.col("queue")).otherwise(
+        pl.lit(ev.AGENT_LOGIN_QUEUE))
+    base = (pl.when(joins & pl.col("paused")).then(pl.lit("aux")).when(joins).then(pl.lit("available"))
+            .when(event.is_in(list(ev.PAUSES))).then(pl.lit("aux"))
+            .when(event.is_in(list(ev.UNPAUSES))).then(pl.lit("available")))
+    reason = pl.when(event.is_in(list(ev.PAUSES)) & (pl.col("reason").fill_null("") != "")).then(pl.col("reason"))
+    return lines.select(
+        "agent", "t_us", "ord",
+        pl.when(joins | leaves).then(member).alias("member_queue"),
+        pl.when(joins).then(1).when(leaves).then(0).cast(pl.Int64).alias("member_flag"),
+        base.alias("base_state"), reason.alias("base_reason"), pl.lit(0, pl.Int64).alias("delta"),
+        leaves.alias("leave"),
+    )
+
+
+def call_events(agent_times: pl.DataFrame) -> pl.DataFrame:
+    """(agent, t_us, ord, delta) rows: +1 when a call connects, -1 when it ends."""
+    return agent_times.select(
+        "agent", "t_us", "ord", pl.lit(None, pl.Utf8).alias("member_queue"), pl.lit(None, pl.Int64).alias("member_flag"),
+        pl.lit(None, pl.Utf8).alias("base_state"), pl.lit(None, pl.Utf8).alias("base_reason"),
+        pl.col("delta").cast(pl.Int64), pl.lit(False).alias("leave"))
+
+
+def _carried_frame(context: dict[str, AgentContext]) -> pl.DataFrame:
+    rows = [(a, c.state, c.reason, c.since_us, c.base + _SEP + (c.base_reason or ""), c.active_calls,
+             len(c.queues)) for a, c in context.items()]
+    return pl.DataFrame(rows, orient="row", schema={
+        "agent": pl.Utf8, "c_state": pl.Utf8, "c_reason": pl.Utf8, "c_since": pl.Int64, "c_base": pl.Utf8,
+        "c_active": pl.Int64, "c_members": pl.Int64})
+
+
+def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source: str
+                 ) -> tuple[pl.DataFrame, dict[str, AgentContext]]:
+    """Agent state rows for the timeline events of one read, and each agent's context afterwards."""
+    if events.height == 0:
+        return _rows(pl.DataFrame(schema={"agent": pl.Utf8, "state": pl.Utf8, "reason": pl.Utf8,
+                                          "start": pl.Int64, "end": pl.Int64}), source), context
+    carried = _carried_frame(context)
+    member_rows = pl.DataFrame([(a, q) for a, c in context.items() for q in c.queues], orient="row",
+                               schema={"agent": pl.Utf8, "member_queue": pl.Utf8})
+    e = events.join(carried, on="agent", how="left").with_columns(
+        pl.max_horizontal("t_us", pl.col("c_since").fill_null(0)).alias("t_us"))  # never before the open interval
+    e = e.join(member_rows.with_columns(pl.lit(1, pl.Int64).alias("was_member")), on=["agent", "member_queue"],
+               how="left").sort(["agent", "t_us", "ord"])
+    flag_before = pl.col("member_flag").shift(1).over(["agent", "member_queue"])
+    e = e.with_columns(pl.when(pl.col("member_queue").is_not_null()).then(
+        pl.col("member_flag") - pl.coalesce(flag_before, pl.col("was_member").fill_null(0))).otherwise(0)
+        .alias("member_delta"))
+    e = e.with_columns((pl.col("c_members").fill_null(0) + pl.col("member_delta").cum_sum().over("agent"))
+                       .alias("members"))
+    base = pl.when(pl.col("leave") & (pl.col("members") <= 0)).then(pl.lit("offline")) \
+        .when(pl.col("leave")).then(None).otherwise(pl.col("base_state"))
+    e = e.with_columns(pl.when(base.is_not_null()).then(base + _SEP + pl.col("base_reason").fill_null(""))
+                       .alias("base_key"))
+    e = e.with_columns(pl.coalesce(pl.col("base_key").forward_fill().over("agent"), "c_base",
+                                   pl.lit("available" + _SEP)).alias("base_key"),
+                       (pl.col("c_active").fill_null(0) + pl.col("delta").cum_sum().over("agent")).alias("active"))
+    e = e.drop("base_reason").with_columns(pl.col("base_key").str.split_exact(_SEP, 1)
+                                           .struct.rename_fields(["base", "base_reason"]).alias("_b")).unnest("_b")
+    e = e.with_columns(
+        pl.when(pl.col("active") > 0).then(pl.lit("on_contact")).otherwise(pl.col("base")).alias("state"),
+        pl.when((pl.col("active") > 0) | (pl.col("base_reason") == "")).then(None).otherwise(pl.col("base_reason"))
+        .alias("reason"))
+    at = e.unique(["agent", "t_us"], keep="last", maintain_order=True)
+    key = pl.col("state") + _SEP + pl.col("reason").fill_null("")
+    before = pl.coalesce(key.shift(1).over("agent"), pl.col("c_state") + _SEP + pl.col("c_reason").fill_null(""))
+    changes = at.filter(before.is_null() | (key != before))
+    intervals = changes.select("agent", "state", "reason", pl.col("t_us").alias("start"),
+                               pl.col("t_us").shift(-1).over("agent").alias("end"))
+    closing = changes.group_by("agent").agg(pl.col("t_us").min().alias("end")).join(
+        carried.filter(pl.col("c_state").is_not_null()), on="agent").select(
+        "agent", pl.col("c_state").alias("state"), pl.col("c_reason").alias("reason"),
+        pl.col("c_since").alias("start"), "end")
+    rows = pl.concat([closing, intervals], how="vertical").filter(
+        pl.col("end").is_null() | (pl.col("end") > pl.col("start")))
+    return _rows(rows, source), _next_context(e, changes, context)
+
+
+def _rows(rows: pl.DataFrame, source: str) -> pl.DataFrame:
+    return rows.select(
+        pl.lit(source).alias("source"),
+        pl.format("{}@{}", pl.col("agent"), pl.col("start")).alias("record_id"),
+        pl.col("agent").alias("agent_id"), "state", "reason", pl.lit(None, pl.Boolean).alias("paid"),
+        pl.col("start").cast(pl.Datetime("us")).alias("started_at"), pl.col("end").cast(pl.Datetime("us")).alias("ended_at"))
+
+
+def _next_context(e: pl.DataFrame, changes: pl.DataFrame, context: dict[str, AgentContext]
+                  ) -> dict[str, AgentContext]:
+    result = dict(context)
+    last = e.group_by("agent").agg(pl.col("base").last(), pl.col("base_reason").last(), pl.col("active").last())
+    latest = changes.group_by("agent").agg(pl.col("state").last(), pl.col("reason").last(), pl.col("t_us").last())
+    flags = e.filter(pl.col("member_queue").is_not_null()).group_by(["agent", "member_queue"]).agg(
+        pl.col("member_flag").last())
+    member_of: dict[str, dict[str, int]] = {}
+    for agent, queue, flag in flags.iter_rows():
+        member_of.setdefault(agent, {})[queue] = flag
+    now = {a: (s, r, t) for a, s, r, t in latest.iter_rows()}
+    for agent, base, base_reason, active in last.iter_rows():
+        old = context.get(agent)
+        queues = set(old.queues if old else ())
+        for queue, flag in member_of.get(agent, {}).items():
+            (queues.add if flag else queues.discard)(queue)
+        state, reason, since = now.get(agent) or (old.state, old.reason, old.since_us)  # type: ignore[union-attr]
+        result[agent] = AgentContext(state, reason, since, base, base_reason or None, max(int(active), 0),
+                                     tuple(sorted(queues)))
+    return result
