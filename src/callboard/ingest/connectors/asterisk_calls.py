@@ -22,7 +22,7 @@ import polars as pl
 from callboard.ingest.connectors import asterisk_events as ev
 
 _US = 1_000_000
-_VISIT = ["callid", "queue", "visit"]
+
 
 
 @dataclass(frozen=True)
@@ -33,35 +33,40 @@ class CallRows:
     status: pl.DataFrame  # callid, is_open, last_t_us: which calls to carry to the next read
 
 
-def _first(column: str, when: pl.Expr) -> pl.Expr:
-    return pl.col(column).filter(when).first()
+def _when(condition: pl.Expr, column: str) -> pl.Expr:
+    return pl.when(condition).then(pl.col(column))
 
 
 def _visits(lines: pl.DataFrame) -> pl.DataFrame:
+    """One row per visit. Each event kind happens once per visit, so a per-kind column (null on the other
+    lines) aggregated with min/max is its value: much cheaper than filtering inside the aggregation."""
     event = pl.col("event")
     is_enter, is_connect = event == ev.ENTER, event == ev.CONNECT
     is_exit, is_end = event.is_in(list(ev.EXITS)), event.is_in(list(ev.ENDS))
     is_ring = event.is_in(list(ev.RING_FAILURES))
-    visits = lines.group_by(_VISIT).agg(
-        _first("t_us", is_enter).alias("enter_t"),
-        _first("callerid", is_enter).alias("callerid"),
-        _first("t_us", is_connect).alias("connect_t"),
-        _first("agent", is_connect).alias("connect_agent"),
-        _first("hold_s", is_connect).alias("connect_hold_s"),
-        _first("ring_ms", is_connect).alias("connect_ring_ms"),
-        _first("t_us", is_exit).alias("exit_t"),
-        _first("event", is_exit).alias("exit_event"),
-        _first("wait_s", is_exit).alias("exit_wait_s"),
-        _first("agent", is_exit).alias("exit_agent"),
-        _first("t_us", is_end).alias("end_t"),
-        _first("event", is_end).alias("end_event"),
-        _first("agent", is_end).alias("end_agent"),
-        _first("hold_s", is_end).alias("end_hold_s"),
-        _first("call_s", is_end).alias("end_call_s"),
-        pl.col("agent").filter(is_ring).last().alias("ring_agent"),
-        pl.col("t_us").min().alias("first_t"),
+    kinds = lines.select(
+        "vid", "cid", "callid", "queue",
+        _when(is_enter, "t_us").alias("enter_t"), _when(is_enter, "callerid").alias("callerid"),
+        _when(is_connect, "t_us").alias("connect_t"), _when(is_connect, "agent").alias("connect_agent"),
+        _when(is_connect, "hold_s").alias("connect_hold_s"), _when(is_connect, "ring_ms").alias("connect_ring_ms"),
+        _when(is_exit, "t_us").alias("exit_t"), _when(is_exit, "event").alias("exit_event"),
+        _when(is_exit, "wait_s").alias("exit_wait_s"), _when(is_exit, "agent").alias("exit_agent"),
+        _when(is_end, "t_us").alias("end_t"), _when(is_end, "event").alias("end_event"),
+        _when(is_end, "agent").alias("end_agent"), _when(is_end, "hold_s").alias("end_hold_s"),
+        _when(is_end, "call_s").alias("end_call_s"),
+        # the last ring failure's agent: epoch microseconds have 16 digits (2001-2286), so the text sorts by time
+        pl.when(is_ring).then(pl.col("t_us").cast(pl.Utf8) + pl.col("agent")).alias("ring_key"),
+        "t_us",
     )
-    rna = (lines.filter(event == ev.RINGNOANSWER).group_by([*_VISIT, "agent"])
+    visits = kinds.group_by("vid").agg(
+        pl.col("cid").first(), pl.col("callid").first(), pl.col("queue").first(),
+        *[pl.col(c).min() for c in ("enter_t", "connect_t", "connect_hold_s", "connect_ring_ms", "exit_t",
+                                    "exit_wait_s", "end_t", "end_hold_s", "end_call_s")],
+        *[pl.col(c).max() for c in ("callerid", "connect_agent", "exit_event", "exit_agent", "end_event",
+                                    "end_agent", "ring_key")],
+        pl.col("t_us").min().alias("first_t"),
+    ).with_columns(pl.col("ring_key").str.slice(16).alias("ring_agent"))
+    rna = (lines.filter(event == ev.RINGNOANSWER).group_by(["vid", "agent"])
            .agg(pl.col("ring_ms").sum().alias("rna_ms")))
     answered = pl.col("connect_t").is_not_null() | pl.col("end_t").is_not_null()
     visits = visits.with_columns(
@@ -70,7 +75,7 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
         pl.when(answered).then(pl.coalesce("connect_t", pl.col("end_t") - pl.col("end_call_s") * _US))
         .otherwise(pl.col("exit_t")).alias("dequeued_t"),
     )
-    visits = visits.join(rna.rename({"agent": "seg_agent"}), on=[*_VISIT, "seg_agent"], how="left")
+    visits = visits.join(rna.rename({"agent": "seg_agent"}), on=["vid", "seg_agent"], how="left")
     wait_field_ms = pl.when(pl.col("answered")).then(pl.coalesce("connect_hold_s", "end_hold_s")) \
         .otherwise(pl.col("exit_wait_s")) * 1000
     wait_ms = pl.coalesce(wait_field_ms, (pl.col("dequeued_t") - pl.col("enter_t")) // 1000)
@@ -88,6 +93,13 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _seq(name: str) -> pl.Expr:
+    """0, 1, 2... within each call of a frame sorted by call (no window function: a run offset)."""
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    start = pl.when(pl.col("cid") != pl.col("cid").shift(1).fill_null(-1)).then(index).forward_fill()
+    return (index - start).cast(pl.Int32).alias(name)
+
+
 def _ts(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Datetime("us"))
 
@@ -98,34 +110,39 @@ _DIMS = [pl.lit("voice").alias("channel"), pl.col("direction"), pl.col("customer
 
 def build_calls(lines: pl.DataFrame, source: str) -> CallRows:
     """Canonical rows for every call in `lines` (good lines of queued calls, carried and new together)."""
-    lines = lines.sort(["callid", "t_us", "rank", "ord"])
+    # Sorted by call, queue and time, a call is a run of rows and a visit a run that starts at a new call,
+    # a new queue or an ENTERQUEUE: run ids (cheap cumulative sums) replace multi-column hash grouping.
+    lines = lines.sort(["callid", "queue", "t_us", "rank", "ord"])
+    new_call = pl.col("callid") != pl.col("callid").shift(1)
+    new_queue = new_call | (pl.col("queue") != pl.col("queue").shift(1))
     lines = lines.with_columns(
-        (pl.col("event") == ev.ENTER).cast(pl.Int32).cum_sum().over(["callid", "queue"]).alias("visit"))
+        new_call.fill_null(True).cum_sum().alias("cid"),
+        (new_queue.fill_null(True) | (pl.col("event") == ev.ENTER)).cum_sum().alias("vid"))
     visits = _visits(lines)
-    per_call = lines.group_by("callid").agg(
-        pl.col("t_us").max().alias("last_t"), pl.len().alias("n_lines"))
-    contacts = visits.sort(["callid", "enqueued_t"]).group_by("callid").agg(
+    per_call = lines.group_by("cid").agg(
+        pl.col("callid").first(), pl.col("t_us").max().alias("last_t"), pl.len().alias("n_lines"))
+    contacts = visits.sort(["cid", "enqueued_t"]).group_by("cid").agg(
         pl.col("enqueued_t").min().alias("arrived_t"),
         pl.max_horizontal(pl.col("end_t").max(), pl.col("exit_t").max()).alias("ended_t"),
         pl.col("open").any().alias("is_open"),
         pl.col("callerid").filter(pl.col("callerid").fill_null("") != "").first().alias("customer_id"),
-    ).join(per_call, on="callid").with_columns(pl.lit("inbound").alias("direction"))
+    ).join(per_call, on="cid").with_columns(pl.lit("inbound").alias("direction"))
     # A version with more lines is newer even within the same second: +1 µs per line breaks the tie.
     contacts = contacts.with_columns((pl.col("last_t") + pl.col("n_lines")).alias("updated_t"))
-    dims = contacts.select("callid", "direction", "customer_id")
-    closed = visits.filter(pl.col("outcome").is_not_null()).join(dims, on="callid").sort(
-        ["callid", "enqueued_t", "first_t", "queue", "visit"])
+    dims = contacts.select("cid", "direction", "customer_id")
+    closed = visits.filter(pl.col("outcome").is_not_null()).join(dims, on="cid").sort(
+        ["cid", "enqueued_t", "first_t", "vid"])
     entries = closed.select(
         pl.lit(source).alias("source"), pl.col("callid").alias("contact_id"),
-        pl.int_range(pl.len()).over("callid").cast(pl.Int32).alias("entry_seq"), pl.col("queue").alias("queue_id"),
+        _seq("entry_seq"), pl.col("queue").alias("queue_id"),
         *_DIMS, _ts("enqueued_t").alias("enqueued_at"), _ts("dequeued_t").alias("dequeued_at"), "wait_ms",
         "outcome", "raw_exit_reason", pl.col("entry_agent").alias("agent_id"))
-    answered = visits.filter(pl.col("answered")).join(dims, on="callid").sort(["callid", "dequeued_t", "queue", "visit"])
+    answered = visits.filter(pl.col("answered")).join(dims, on="cid").sort(["cid", "dequeued_t", "vid"])
     contacting = pl.when(pl.col("rna_ms").is_null() & pl.col("connect_ring_ms").is_null()).then(None) \
         .otherwise(pl.col("rna_ms").fill_null(0) + pl.col("connect_ring_ms").fill_null(0))
     segments = answered.select(
         pl.lit(source).alias("source"), pl.col("callid").alias("contact_id"),
-        pl.int_range(pl.len()).over("callid").cast(pl.Int32).alias("segment_seq"),
+        _seq("segment_seq"),
         pl.col("seg_agent").alias("agent_id"), pl.col("queue").alias("queue_id"), *_DIMS,
         _ts("dequeued_t").alias("connected_at"), _ts("end_t").alias("acw_ended_at"),
         (pl.col("end_call_s") * 1000).alias("talk_ms"), *_unlogged(),
