@@ -77,6 +77,9 @@ def split_text(text: str, file: str, *, line_offset: int = 0) -> SplitResult:
         match = _RESPONSE_ARRAY.search(text)
         if match is not None:
             return _scan_array(text, match.end(), file)
+    if isinstance(whole, dict) and not is_conversation(whole) and _holds_conversations(whole):
+        # a wrapper other than the API's (another key, a renamed one): its conversations, nothing else
+        return _scan_array(text, text.index("{") + 1, file, wrapper=True)
     if isinstance(whole, dict):
         # one object: a lone conversation, or a one-line JSON-lines file
         one_line = "\n" not in text.strip()
@@ -92,6 +95,10 @@ def split_text(text: str, file: str, *, line_offset: int = 0) -> SplitResult:
     if match is not None:
         return _scan_array(text, match.end(), file)
     return _scan_array(text, 0, file)
+
+
+def _holds_conversations(obj: dict[str, Any]) -> bool:
+    return any(isinstance(v, list) and any(is_conversation(x) for x in v) for v in obj.values())
 
 
 def _looks_like_lines(text: str) -> bool:
@@ -131,11 +138,12 @@ def split_lines(text: str, file: str, *, line_offset: int = 0) -> SplitResult:
     return result
 
 
-def _scan_array(text: str, start: int, file: str) -> SplitResult:
+def _scan_array(text: str, start: int, file: str, *, wrapper: bool = False) -> SplitResult:
     """Decode the elements of an array from `start` (just after its `[`), resynchronising after damage.
 
     A closing bracket ends the array only when no conversation follows it (a stray `]` in a damaged file
-    does not hide the records after it).
+    does not hide the records after it). `wrapper`: scanning inside an object that holds the array, whose
+    other keys and values are skipped rather than quarantined.
     """
     result = SplitResult()
     lines = _Lines(text)
@@ -159,9 +167,14 @@ def _scan_array(text: str, start: int, file: str) -> SplitResult:
             index += 1
             pos = resume
             continue
+        if wrapper and not is_conversation(obj):
+            pos = _resync(text, pos + 1)
+            continue
         result.records.append(RawRecord(lines.line(pos), index, obj, text[pos:end]))
         index += 1
-        pos = end
+        # After anything but a conversation (a stray string, a damaged object) look for the next
+        # conversation from just past where this value began: it may have swallowed one.
+        pos = end if is_conversation(obj) else _resync(text, pos + 1)
     return result
 
 
