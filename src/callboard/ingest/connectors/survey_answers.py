@@ -114,7 +114,7 @@ def build_answers(path: Path, raw: RawTable, cols: SurveyColumns, *, source: str
             reason = "'{value}' is not yes/no"
         else:
             parsed, _ = V.parse_float(text)
-            reason = f"'{{value}}' is not a {q} score within the row's scale"
+            reason = f"'{{value}}' is not a valid {q} score for the row's scale"
         bad = present & ~bad_scale & (parsed.is_null() | (parsed < lo) | (parsed > hi)).fill_null(True)
         rejects.add(bad, q, reason, text)
         good = present & ~bad_scale & ~bad

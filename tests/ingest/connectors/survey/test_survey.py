@@ -75,7 +75,7 @@ def test_long_layout(runtime: Runtime, tmp_path: Path) -> None:
     assert got == [("c1", "ces", 7, 1, 7), ("c1", "csat", 4, 1, 5), ("c2", "nps", 0, 0, 10)]
     assert quarantine(runtime) == [
         (5, "question", "'mood' is not a survey question (csat, nps, ces, ces_effort, resolved)"),
-        (6, "csat", "'4' is not a csat score within the row's scale"),  # 4 on 1-3
+        (6, "csat", "'4' is not a valid csat score for the row's scale"),  # 4 on 1-3
     ]
     assert (report.rows_read, report.loaded, report.rejected) == (5, 3, 2)
 
