@@ -32,5 +32,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 @pytest.fixture()
 def client(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with live_server.client() as c:
+    c = live_server.client()
+    try:
         yield c
+    finally:
+        c.close()

@@ -11,7 +11,7 @@ import pytest
 from callboard.web.format import format_value
 from callboard.web.pages.overview import AGENT_COLUMNS, TILES
 from tests.web.web_browser import chromium_page
-from tests.web.web_live import LiveServer
+from tests.web.web_live import LiveServer, sign_in_page
 
 SCREENSHOT = Path("/tmp/callboard-overview.png")
 pytestmark = pytest.mark.browser
@@ -36,6 +36,7 @@ def test_overview_filters_in_chromium(live_server: LiveServer, client: httpx.Cli
         page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
         page.on("pageerror", lambda e: problems.append(f"page error {e}"))
 
+        sign_in_page(page, live_server.url)
         page.goto(live_server.url + "/")
         page.wait_for_selector("#trend-chart .main-svg")
         start, end = page.input_value('input[name="from"]'), page.input_value('input[name="to"]')

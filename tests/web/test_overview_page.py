@@ -13,6 +13,8 @@ from callboard.core.settings import load_settings
 from callboard.runtime import build_runtime
 from callboard.web.format import format_value
 from callboard.web.pages.overview import AGENT_COLUMNS, TILES
+from callboard.core.viewer import LOCAL_OWNER
+from tests.web.web_live import sign_in
 from tests.web.web_live import start_server
 
 TILE = re.compile(r'<div class="tile" data-metric="(?P<metric>[^"]+)" data-unit="(?P<unit>[^"]+)" title="(?P<title>[^"]*)">'
@@ -100,13 +102,18 @@ def test_unknown_page_is_html_404(client: httpx.Client) -> None:
 
 def test_empty_store_page(tmp_path: Path) -> None:
     with build_runtime(load_settings(tmp_path / "empty")) as runtime:
+        runtime.users.create_user(LOCAL_OWNER, username="admin", password="admin-password", role="admin")
         server, thread, url, _ = start_server(runtime)
         try:
-            response = httpx.get(url + "/", timeout=120)
-            data_range = httpx.get(url + "/api/v1/data-range", timeout=120).json()
+            anonymous = httpx.get(url + "/", timeout=120)
+            with httpx.Client(base_url=url, timeout=120) as client:
+                sign_in(client, "admin", "admin-password")
+                response = client.get("/")
+                data_range = client.get("/api/v1/data-range").json()
         finally:
             server.should_exit = True
             thread.join(timeout=30)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=%2F"
     assert response.status_code == 200
     assert "No contacts in the analytics store yet" in response.text
     assert {t["value"] for t in tiles(response.text).values()} <= {"—", "0"}

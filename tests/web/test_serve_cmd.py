@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.web.web_live import LiveServer, free_port
+from tests.web.web_live import LiveServer, free_port, sign_in
 
 # The lead registers `serve` on the main app; the test mounts it on a bare Typer app of its own.
 WRAPPER = ("import typer; from callboard.cli.serve_cmd import serve; "
@@ -47,8 +47,12 @@ def test_serve_runs_the_app(live_server: LiveServer, tmp_path: Path) -> None:
         marker = json.loads((data_dir / "server.json").read_text())  # announced once it accepts connections
         assert marker["url"] == f"http://127.0.0.1:{port}" and marker["token"] and marker["pid"] == process.pid
         params = {"metrics": "offered,service_level,aht_s", "by": "queue", "where": "channel=voice"}
-        offered = httpx.get(f"http://127.0.0.1:{port}/api/v1/kpi", params=params, timeout=60).json()
-        served = httpx.get(f"{live_server.url}/api/v1/kpi", params=params, timeout=60).json()
+        own = sign_in(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60), "admin", "admin-password")
+        other = live_server.client()
+        offered = own.get("/api/v1/kpi", params=params).json()
+        served = other.get("/api/v1/kpi", params=params).json()
+        own.close()
+        other.close()
         assert offered == served
         # While serve holds the store, `callboard kpi` on the same data dir routes through it.
         cli = subprocess.run([sys.executable, "-m", "callboard.cli.main", "kpi", "--metrics", params["metrics"],
@@ -74,8 +78,9 @@ def test_serve_runs_the_app(live_server: LiveServer, tmp_path: Path) -> None:
         assert "loading through it" in load.stdout
         assert "read 3, loaded 2, updated 0, duplicates skipped 0, rejected 1" in " ".join(load.stdout.split())
         assert "line 3" in load.stdout
-        late = httpx.get(f"http://127.0.0.1:{port}/api/v1/kpi", params={"metrics": "offered", "where": "queue=Late"},
-                         timeout=60).json()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as again:
+            late = sign_in(again, "admin", "admin-password").get(
+                "/api/v1/kpi", params={"metrics": "offered", "where": "queue=Late"}).json()
         assert late["rows"] == [{"offered": 2}]
         # the local-only endpoint refuses a caller without the token from server.json
         denied = httpx.post(f"http://127.0.0.1:{port}/api/v1/local/ingest/csv", json={"paths": [str(calls)]})

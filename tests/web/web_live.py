@@ -31,8 +31,29 @@ class LiveServer:
     data_dir: Path
     cli_data_dir: Path
 
-    def client(self) -> httpx.Client:
+    def client(self, username: str = "admin", password: str = "admin-password") -> httpx.Client:
+        """An API client signed in as `username` (the CSRF header is sent on every request)."""
+        client = httpx.Client(base_url=self.url, timeout=120)
+        return sign_in(client, username, password)
+
+    def anonymous(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=120)
+
+
+def sign_in(client: httpx.Client, username: str, password: str) -> httpx.Client:
+    response = client.post("/api/v1/session", json={"username": username, "password": password})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client
+
+
+def sign_in_page(page: object, base_url: str, username: str = "admin", password: str = "admin-password") -> None:
+    """Sign in through the real login form in Chromium."""
+    page.goto(base_url + "/login")  # type: ignore[attr-defined]
+    page.fill('input[name="username"]', username)  # type: ignore[attr-defined]
+    page.fill('input[name="password"]', password)  # type: ignore[attr-defined]
+    page.click('button[type="submit"]')  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: "/login" not in url)  # type: ignore[attr-defined]
 
 
 def start_server(runtime: Runtime, app: FastAPI | None = None) -> tuple[uvicorn.Server, threading.Thread, str,

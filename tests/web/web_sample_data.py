@@ -88,9 +88,16 @@ def fill_data_dir(data_dir: Path, **kwargs: object) -> Path:
     from callboard.core.settings import load_settings
     from callboard.runtime import build_runtime
 
+    from callboard.core.viewer import LOCAL_OWNER
+
     with build_runtime(load_settings(data_dir)) as runtime:
         runtime.store.load(build_batch(**kwargs))
+        runtime.users.create_user(LOCAL_OWNER, username=ADMIN_USER, password=ADMIN_PASSWORD, role="admin",
+                                  display_name="Test Admin")
     return data_dir
+
+
+ADMIN_USER, ADMIN_PASSWORD = "admin", "admin-password"
 
 
 if __name__ == "__main__":

@@ -28,6 +28,11 @@ class NotFound(CallboardError):
     code = "not_found"
 
 
+class NotSignedIn(CallboardError):
+    status_code = 401
+    code = "unauthorized"
+
+
 class Forbidden(CallboardError):
     status_code = 403
     code = "forbidden"

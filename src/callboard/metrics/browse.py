@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from callboard.core.viewer import Viewer
 from callboard.core.errors import InvalidInput
 from callboard.metrics.dimensions import TIME, canonical
 from callboard.metrics.service import KpiService
@@ -46,22 +47,22 @@ class KpiBrowser:
     def __init__(self, kpi: KpiService) -> None:
         self.kpi = kpi
 
-    def data_span(self, *, where: dict[str, list[str]] | None = None) -> DataSpan:
-        result = self.kpi.query(metrics=list(PRESENCE_METRICS), by=["day"], where=where)
+    def data_span(self, *, where: dict[str, list[str]] | None = None, viewer: Viewer | None = None) -> DataSpan:
+        result = self.kpi.query(metrics=list(PRESENCE_METRICS), by=["day"], where=where, viewer=viewer)
         days = sorted(row["day"] for row in result.rows if row.get("day") is not None and _present(row))
         parsed = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in days]
         return DataSpan(parsed[0] if parsed else None, parsed[-1] if parsed else None, len(parsed))
 
     def dimension_options(self, dimensions: list[str] | tuple[str, ...], *, from_date: str | dt.date | None = None,
                           to_date: str | dt.date | None = None,
-                          where: dict[str, list[str]] | None = None) -> dict[str, tuple[str, ...]]:
+                          where: dict[str, list[str]] | None = None,
+                          viewer: Viewer | None = None) -> dict[str, tuple[str, ...]]:
         """Values of several non-time dimensions in ONE query (grouped by all of them), keyed as requested."""
         dims = [self._value_dimension(d) for d in dimensions]
         if not dims:
             return {}
         result = self.kpi.query(metrics=list(PRESENCE_METRICS), by=list(dict.fromkeys(dims)), from_date=from_date,
-                                to_date=to_date,
-                                where=where)
+                                to_date=to_date, where=where, viewer=viewer)
         present = [row for row in result.rows if _present(row)]
         return {
             requested: tuple(sorted({str(r[dim]) for r in present if r.get(dim) is not None}, key=str.casefold))
@@ -78,18 +79,21 @@ class KpiBrowser:
 
     def dimension_values(self, dimension: str, *, from_date: str | dt.date | None = None,
                          to_date: str | dt.date | None = None,
-                         where: dict[str, list[str]] | None = None) -> tuple[str, ...]:
+                         where: dict[str, list[str]] | None = None, viewer: Viewer | None = None) -> tuple[str, ...]:
         """Distinct non-null values of a non-time dimension with any volume in the period, sorted."""
         dim = self._value_dimension(dimension)
         result = self.kpi.query(metrics=list(PRESENCE_METRICS), by=[dim], from_date=from_date, to_date=to_date,
-                                where=where)
+                                where=where, viewer=viewer)
         values = {str(row[dim]) for row in result.rows if row.get(dim) is not None and _present(row)}
         return tuple(sorted(values, key=str.casefold))
 
-    def agent_names(self) -> dict[str, str]:
-        """agent_id -> display name, for agents whose source gave one (the `agents` table)."""
+    def agent_names(self, viewer: Viewer | None = None) -> dict[str, str]:
+        """agent_id -> display name, for agents whose source gave one (the `agents` table) and the viewer sees."""
+        if viewer is not None and viewer.aggregates_only:
+            return {}
         store = self.kpi.store
         expr = store.table("agents").select("agent_id", "display_name")
         table = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)
         records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
-        return {str(r["agent_id"]): str(r["display_name"]) for r in records if r.get("display_name")}
+        return {str(r["agent_id"]): str(r["display_name"]) for r in records
+                if r.get("display_name") and (viewer is None or viewer.sees_agent(str(r["agent_id"])))}

@@ -12,6 +12,8 @@ from callboard.core.errors import InvalidInput
 from callboard.core.settings import Settings
 from callboard.core.timeutil import period as make_period
 from callboard.core.timeutil import zone
+from callboard.core.viewer import Viewer
+from callboard.metrics.access import scoped_where
 from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
 from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
@@ -114,8 +116,12 @@ class KpiService:
 
     def query(self, *, metrics: list[str] | str, by: list[str] | str = (), from_date: str | dt.date | None = None,
               to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None,
-              viewer: object | None = None) -> KpiResult:
-        request = self.build_request(metrics=metrics, by=by, from_date=from_date, to_date=to_date, where=where)
+              viewer: Viewer | None = None) -> KpiResult:
+        """`viewer`: the signed-in user; rows are limited to their scope (metrics/access.py). None is the
+        trusted local owner (CLI on the data directory's machine, benchmarks)."""
+        by_list = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
+        where = scoped_where(viewer, by_list, where)
+        request = self.build_request(metrics=metrics, by=by_list, from_date=from_date, to_date=to_date, where=where)
         table, dims = self._run(request)
         records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
         rows = []

@@ -18,7 +18,7 @@ CHANNELS: Final = ("voice", "chat", "email", "messaging", "social")
 DIRECTIONS: Final = ("inbound", "outbound", "internal")
 OUTCOMES: Final = ("answered", "abandoned", "flowed_out", "callback_requested")
 AGENT_STATES: Final = ("available", "connecting", "on_contact", "acw", "aux", "error", "offline")
-SURVEY_QUESTIONS: Final = ("csat", "nps", "ces", "resolved")
+SURVEY_QUESTIONS: Final = ("csat", "nps", "ces", "ces_effort", "resolved")
 
 _CONTACT_DIMS = [
     pa.field("channel", pa.string(), nullable=False),

@@ -25,7 +25,7 @@ from callboard.web.api import local_ingest as local_ingest_api
 from callboard.web.api import metrics as metrics_api
 from callboard.web.context import WebContext
 from callboard.web.errors import install_error_handlers
-from callboard.web.pages import api_docs, overview
+from callboard.web.pages import api_docs, login, overview
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("callboard.web")
@@ -74,6 +74,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(metrics_api.router)
     app.include_router(browse_api.router)
     app.include_router(local_ingest_api.router)
+    app.include_router(login.router)
     app.include_router(overview.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

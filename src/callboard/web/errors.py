@@ -7,14 +7,15 @@ with the same message and hint.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from callboard.core.errors import CallboardError
+from callboard.core.errors import CallboardError, NotSignedIn
 
 log = logging.getLogger("callboard.web")
 
@@ -50,6 +51,9 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CallboardError)
     async def callboard_error(request: Request, exc: CallboardError) -> Response:
+        if isinstance(exc, NotSignedIn) and not _wants_json(request) and request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
         return _respond(request, exc.status_code, exc.code, exc.message, exc.hint)
 
     @app.exception_handler(RequestValidationError)

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from callboard.core.viewer import Viewer
 from callboard.web.api.models import ErrorResponse, KpiResponse
+from callboard.web.auth import allow
 from callboard.web.context import WebContext, get_context
 from callboard.web.params import check_period, parse_where
 
@@ -29,12 +31,15 @@ Where = Annotated[list[str] | None, Query(description="Filter `DIMENSION=VALUE[,
                                                       "`where=queue=Billing&where=channel=voice,chat`")]
 
 
-def run_query(ctx: WebContext, metrics: str, by: str, from_text: str | None, to_text: str | None,
+def run_query(ctx: WebContext, viewer: Viewer, metrics: str, by: str, from_text: str | None, to_text: str | None,
               where: list[str] | None) -> Any:
     start, end = check_period(from_text, to_text)
     filters = parse_where(where)
     with ctx.engine():
-        return ctx.kpi.query(metrics=metrics, by=by, from_date=start, to_date=end, where=filters)
+        return ctx.kpi.query(metrics=metrics, by=by, from_date=start, to_date=end, where=filters, viewer=viewer)
+
+
+KpiViewer = Annotated[Viewer, Depends(allow("view_kpis"))]
 
 
 def result_json(result: Any) -> dict[str, Any]:
@@ -52,13 +57,13 @@ def result_json(result: Any) -> dict[str, Any]:
 
 @router.get("/kpi", response_model=KpiResponse, response_model_by_alias=True, responses=ERRORS,
             summary="KPIs per dimension")
-def kpi(ctx: Annotated[WebContext, Depends(get_context)], metrics: Metrics, by: By = "", from_: From = None,
+def kpi(ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer, metrics: Metrics, by: By = "", from_: From = None,
         to: To = None, where: Where = None) -> Any:
     """Rows keyed by the dimension and metric names as requested, plus each metric's resolved definition.
 
     Example: `/api/v1/kpi?metrics=offered,service_level&by=queue,day&from=2026-03-01&to=2026-03-28&where=channel=voice`.
     """
-    return result_json(run_query(ctx, metrics, by, from_, to, where))
+    return result_json(run_query(ctx, viewer, metrics, by, from_, to, where))
 
 
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -67,10 +72,10 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.get("/kpi.csv", responses=CSV_RESPONSES,
             summary="KPIs per dimension as CSV", response_class=Response)
-def kpi_csv(ctx: Annotated[WebContext, Depends(get_context)], metrics: Metrics, by: By = "", from_: From = None,
+def kpi_csv(ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer, metrics: Metrics, by: By = "", from_: From = None,
             to: To = None, where: Where = None) -> Response:
     """Same parameters and numbers as /api/v1/kpi; columns are the dimensions, then the metrics; null is empty."""
-    result = run_query(ctx, metrics, by, from_, to, where)
+    result = run_query(ctx, viewer, metrics, by, from_, to, where)
     columns = [*result.dimensions, *(m.requested for m in result.metrics)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")

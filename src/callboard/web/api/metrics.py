@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from callboard.web.api.models import ErrorResponse, MetricExplainResponse, MetricListResponse
+from callboard.web.api.kpi import KpiViewer
 from callboard.web.context import WebContext, get_context
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
@@ -20,7 +21,7 @@ def _aliases_of(catalog: Any) -> dict[str, list[str]]:
 
 
 @router.get("/metrics", response_model=MetricListResponse, summary="The KPI catalog")
-def list_metrics(ctx: Annotated[WebContext, Depends(get_context)],
+def list_metrics(ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer,
                  kpi: Annotated[str | None, Query(description="Only this KPI's variants, e.g. service_level")] = None,
                  ) -> Any:
     """Every metric with its formula and parameters, grouped by KPI (default variant first), and the aliases."""
@@ -41,7 +42,7 @@ def list_metrics(ctx: Annotated[WebContext, Depends(get_context)],
 @router.get("/metrics/{name}", response_model=MetricExplainResponse, summary="Explain one metric, with its SQL",
             responses={404: {"model": ErrorResponse, "description": "unknown metric (the hint lists valid names)"},
                        422: {"model": ErrorResponse, "description": "unreadable request or bad parameter"}})
-def explain_metric(ctx: Annotated[WebContext, Depends(get_context)], name: str) -> Any:
+def explain_metric(ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer, name: str) -> Any:
     """`name` is an id (`service_level.genesys_cloud`), an alias (`aht_s`), a KPI (its default variant) or any of
     those with parameters (`service_level(threshold_s=30)`, URL-encoded)."""
     with ctx.engine():

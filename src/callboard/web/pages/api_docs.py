@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from callboard.core.viewer import Viewer
+from callboard.web.auth import signed_in
 from callboard.web.context import WebContext, get_context
 
 router = APIRouter(tags=["pages"])
@@ -46,7 +48,8 @@ def _endpoints(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-def api_docs(request: Request, ctx: Annotated[WebContext, Depends(get_context)]) -> HTMLResponse:
+def api_docs(request: Request, ctx: Annotated[WebContext, Depends(get_context)],
+             viewer: Annotated[Viewer, Depends(signed_in())]) -> HTMLResponse:
     spec = request.app.openapi()
     return ctx.templates.TemplateResponse(request, "api_docs.html", {
         "info": spec.get("info", {}), "endpoints": _endpoints(spec), "nav": "docs",

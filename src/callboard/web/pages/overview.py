@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse
 
 from callboard.core.errors import CallboardError
 from callboard.metrics.browse import DataSpan
+from callboard.core.viewer import Viewer
+from callboard.web.api.kpi import KpiViewer
 from callboard.web.context import WebContext, get_context
 from callboard.web.format import exact_value, format_duration, format_value
 from callboard.web.params import check_period
@@ -204,19 +206,20 @@ class Furniture:
     agent_names: dict[str, str]
 
 
-def page_furniture(ctx: WebContext) -> Furniture:
-    """Cached briefly (see WebContext.cached); also the server's warm-up at start."""
-    return ctx.cached("overview_furniture", lambda: Furniture(
-        ctx.browser.data_span(), ctx.browser.dimension_options([d for d, _ in FILTER_DIMENSIONS]),
-        ctx.browser.agent_names()))
+def page_furniture(ctx: WebContext, viewer: Viewer | None = None) -> Furniture:
+    """Cached briefly per viewer (see WebContext.cached); with no viewer, the server's warm-up at start."""
+    dims = [d for d, _ in FILTER_DIMENSIONS]
+    return ctx.cached(f"overview_furniture:{viewer.username if viewer else ''}", lambda: Furniture(
+        ctx.browser.data_span(viewer=viewer), ctx.browser.dimension_options(dims, viewer=viewer),
+        ctx.browser.agent_names(viewer)))
 
 
 @router.get("/", response_class=HTMLResponse, summary="Overview dashboard", include_in_schema=False)
-def overview(request: Request, ctx: Annotated[WebContext, Depends(get_context)],
+def overview(request: Request, ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer,
              from_: Annotated[str | None, Query(alias="from")] = None, to: Annotated[str | None, Query()] = None,
              queue: str | None = None, channel: str | None = None, team: str | None = None) -> HTMLResponse:
     errors: list[CallboardError] = []
-    furniture = page_furniture(ctx)
+    furniture = page_furniture(ctx, viewer)
     span, options = furniture.span, furniture.options
     try:
         start, end = check_period(from_, to)
@@ -232,16 +235,19 @@ def overview(request: Request, ctx: Annotated[WebContext, Depends(get_context)],
     selected = {"queue": queue or "", "channel": channel or "", "team": team or ""}
     where = {dim: [value] for dim, value in selected.items() if value}
     with ctx.engine():
-        tiles_result = ctx.kpi.query(metrics=[m for m, _ in TILES], from_date=start, to_date=end, where=where)
+        tiles_result = ctx.kpi.query(metrics=[m for m, _ in TILES], from_date=start, to_date=end, where=where,
+                                     viewer=viewer)
         previous = None
         compare = _previous(start, end) if start and end else None
         if compare and span.first_day and compare[0] >= span.first_day:  # only against a period fully in the data
             previous = ctx.kpi.query(metrics=[m for m, _ in TILES], from_date=compare[0], to_date=compare[1],
-                                     where=where)
-        trend = ctx.kpi.query(metrics=list(TREND_METRICS), by=["day"], from_date=start, to_date=end, where=where)
-        agents = ctx.kpi.query(metrics=[m for m, _ in AGENT_COLUMNS], by=["agent", "team"], from_date=start,
-                               to_date=end, where=where)
-    agent_rows, agent_columns = _agent_rows(agents, furniture.agent_names)
+                                     where=where, viewer=viewer)
+        trend = ctx.kpi.query(metrics=list(TREND_METRICS), by=["day"], from_date=start, to_date=end, where=where,
+                              viewer=viewer)
+        agents = None if viewer.aggregates_only else ctx.kpi.query(
+            metrics=[m for m, _ in AGENT_COLUMNS], by=["agent", "team"], from_date=start, to_date=end, where=where,
+            viewer=viewer)
+    agent_rows, agent_columns = _agent_rows(agents, furniture.agent_names) if agents is not None else ([], [])
     filters = [FilterSelect(dim, plural, tuple(sorted({*options[dim], selected[dim]} - {""}, key=str.casefold)),
                             selected[dim]) for dim, plural in FILTER_DIMENSIONS]
     periods = [(f"Last {days} days", *span.last_days(days)) for days in QUICK_PERIODS]
@@ -255,7 +261,7 @@ def overview(request: Request, ctx: Annotated[WebContext, Depends(get_context)],
         "trend_json": json.dumps(_trend_figure(trend, start, end)).replace("</", "<\\/"),  # safe inside <script>
         "trend_empty": not trend.rows,
         "agent_rows": agent_rows, "agent_columns": agent_columns, "filters": filters, "quick": quick,
-        "errors": errors, "has_data": span.last_day is not None,
+        "errors": errors, "has_data": span.last_day is not None, "show_agents": agents is not None,
         "api_link": _api_href("/api/v1/kpi", [m for m, _ in TILES], "", start, end, where),
         "export_link": _api_href("/api/v1/kpi.csv", [m for m, _ in AGENT_COLUMNS], "agent,team", start, end, where),
     }
