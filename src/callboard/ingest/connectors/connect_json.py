@@ -1,0 +1,296 @@
+"""Split an Amazon Connect export file into JSON records, for the Amazon Connect connectors.
+
+Amazon Connect exports reach Callboard in three shapes, all detected from the content:
+
+* JSON lines (one object per line, what most pipelines write),
+* one JSON array of objects (an API dump or a hand-made file),
+* objects concatenated with no separator at all (Kinesis Data Firehose writes `{...}{...}`), possibly
+  pretty-printed over many lines.
+
+JSON lines are checked in bulk (DuckDB `json_valid`); only lines that fail, and the other two shapes,
+are walked with the standard library's streaming decoder (`JSONDecoder.raw_decode`). A span that does
+not decode is quarantined on its own and the walk resumes at the next `{` that decodes to something
+shaped like a top-level record (`looks_like_record`), so one broken record never costs its neighbours.
+Gzip files (`.gz`, as Firehose can write them) are read transparently.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from callboard.core.errors import InvalidInput
+from callboard.records.batch import Cursor, Rejection
+
+RAW_CHARS = 2000
+RecordShape = Callable[[object], bool]
+_DECODER = json.JSONDecoder()
+_WS = " \t\r\n\ufeff"
+
+
+@dataclass(frozen=True)
+class FileText:
+    """The part of a file Callboard has not read yet, decoded, with where it starts."""
+
+    data: bytes  # the unread content (decompressed), not yet decoded
+    start_position: int  # bytes (of the decompressed content) already read by an earlier load
+    end_position: int
+    first_line: int  # physical line number of text[0]
+    first_record: int  # record index of the first record in text
+    fingerprint: str  # sha256 of the whole content read so far: tells an appended file from a replaced one
+    file_sha256: str
+
+
+@dataclass
+class Records:
+    """Candidate JSON records: `table` has columns record (1-based index), line (1-based), text (string)."""
+
+    table: pa.Table
+    rejections: list[Rejection] = field(default_factory=list)
+    rows_read: int = 0
+    next_record: int = 1
+    next_line: int = 1
+    checked: bool = True  # False: JSON lines not yet checked (see recheck)
+
+
+def read_text(path: Path, cursor: Cursor | None) -> FileText:
+    """The file's content after the cursor; the whole file when it was replaced (fingerprint changed)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc.strerror})", hint="check the path and permissions") from exc
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InvalidInput(f"{path}: damaged gzip file ({exc})", hint="re-download the export") from exc
+    start, line, record = 0, 1, 1
+    if cursor is not None and cursor.fingerprint and 0 < cursor.position <= len(data):
+        if hashlib.sha256(data[: cursor.position]).hexdigest() == cursor.fingerprint:
+            start = cursor.position
+            state = json.loads(cursor.state) if cursor.state else {}
+            line, record = int(state.get("line", 1)), int(state.get("record", 1))
+    whole = hashlib.sha256(data).hexdigest()
+    return FileText(data[start:], start, len(data), line, record, whole, whole)
+
+
+def split_records(data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
+    """Every record candidate with its index and line; undecodable spans as rejections.
+
+    JSON lines are returned unchecked (`Records.checked` False, text sliced from the file without a copy):
+    the parser checks them while it parses and calls `recheck` only if some line is not valid JSON.
+    """
+    head = data[:65536].decode("utf-8", errors="replace")
+    body = head.lstrip(_WS)
+    if not body.startswith("[") and _first_line_is_whole(body):
+        lines = _lines_array(data)
+        if lines is not None:
+            return _unchecked_lines(lines, first_line, first_record, len(lines) - 1 + data.endswith(b"\n"))
+    text = data.decode("utf-8", errors="replace")
+    out = _Collector(file, first_record)
+    body = text.lstrip(_WS)
+    if body.startswith("["):
+        newlines = _newline_offsets(text)
+        for start, end, err in _walk(text, len(text) - len(body) + 1, len(text), shape, array=True):
+            out.add(_line_at(newlines, start, first_line), text[start:end], err)
+    elif _first_line_is_whole(body):
+        _split_lines(text, first_line, shape, out)
+    else:
+        newlines = _newline_offsets(text)
+        for start, end, err in _walk(text, 0, len(text), shape, array=False):
+            out.add(_line_at(newlines, start, first_line), text[start:end], err)
+    return out.result(first_line + text.count("\n"))
+
+
+def recheck(data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
+    """JSON lines again, every line checked: for a file in which the fast parse met an invalid line."""
+    text = data.decode("utf-8", errors="replace")
+    out = _Collector(file, first_record)
+    _split_lines(text, first_line, shape, out)
+    return out.result(first_line + text.count("\n"))
+
+
+def _lines_array(data: bytes) -> pa.LargeStringArray | None:
+    """Each physical line (with its line end) as a string, sliced from the file without copying."""
+    buffer = pa.py_buffer(data)
+    starts, pos = [0], data.find(b"\n")
+    while pos >= 0:  # one memchr per line: far cheaper than any array pass over every byte
+        starts.append(pos + 1)
+        pos = data.find(b"\n", pos + 1)
+    if starts[-1] == len(data) and len(starts) > 1:
+        starts.pop()  # the file ends with a line end: no empty last line
+    offsets = pa.array([*starts, len(data)], pa.int64())
+    lines = pa.LargeStringArray.from_buffers(len(starts), offsets.buffers()[1], buffer)
+    try:
+        lines.validate(full=True)
+    except pa.ArrowInvalid:  # not UTF-8: the careful path decodes with replacement characters
+        return None
+    return lines
+
+
+def _unchecked_lines(lines: pa.LargeStringArray, first_line: int, first_record: int, newline_count: int) -> Records:
+    lengths = pc.binary_length(lines)
+    short = pc.indices_nonzero(pc.less_equal(lengths, 2)).to_pylist()
+    blank = pa.array([False] * len(lines))
+    if short:
+        texts = lines.take(pa.array(short)).to_pylist()
+        marks = [False] * len(lines)
+        for index, text in zip(short, texts):
+            marks[index] = not text.strip(_WS)
+        blank = pa.array(marks)
+    keep = pc.invert(blank)
+    kept = pc.sum(keep.cast(pa.int64())).as_py() or 0
+    numbers = pa.array(range(first_line, first_line + len(lines)), pa.int64())
+    table = pa.table({"line": numbers, "text": lines}).filter(keep) if short else pa.table({"line": numbers, "text": lines})
+    records = pa.array(range(first_record, first_record + kept), pa.int64())
+    table = table.add_column(0, "record", records)
+    return Records(table, [], kept, first_record + kept, first_line + newline_count, checked=False)
+
+
+class _Collector:
+    def __init__(self, file: str, first_record: int) -> None:
+        self.file = file
+        self.index = first_record
+        self.records: list[int] = []
+        self.lines: list[int] = []
+        self.texts: list[str] = []
+        self.rejections: list[Rejection] = []
+        self.read = 0
+
+    def add(self, line: int, text: str, err: str | None) -> None:
+        if err is None:
+            self.records.append(self.index)
+            self.lines.append(line)
+            self.texts.append(text)
+        else:
+            self.rejections.append(
+                Rejection(self.file, line, None, f"record {self.index}: not valid JSON ({err})", text[:RAW_CHARS])
+            )
+        self.index += 1
+        self.read += 1
+
+    def add_many(self, records: list[int], lines: list[int], texts: list[str]) -> None:
+        self.records.extend(records)
+        self.lines.extend(lines)
+        self.texts.extend(texts)
+
+    def result(self, next_line: int) -> Records:
+        table = pa.table(
+            {
+                "record": pa.array(self.records, pa.int64()),
+                "line": pa.array(self.lines, pa.int64()),
+                "text": pa.array(self.texts, pa.string()),
+            }
+        )
+        return Records(table, self.rejections, self.read, self.index, next_line)
+
+
+def _split_lines(text: str, first_line: int, shape: RecordShape, out: _Collector) -> None:
+    """JSON lines: every non-blank line checked in one DuckDB pass; failing lines walked in Python."""
+    lines = text.split("\n")
+    numbers = [i for i, s in enumerate(lines) if s.strip(_WS)]
+    candidates = [lines[i] for i in numbers]
+    valid = _valid_mask(candidates)
+    if all(valid):
+        first = out.index
+        out.add_many(
+            list(range(first, first + len(numbers))), [first_line + i for i in numbers], candidates
+        )
+        out.index += len(numbers)
+        out.read += len(numbers)
+        return
+    for i, line_text, ok in zip(numbers, candidates, valid):
+        if ok:
+            out.add(first_line + i, line_text, None)
+            continue
+        for start, end, err in _walk(line_text, 0, len(line_text), shape, array=False):
+            out.add(first_line + i, line_text[start:end], err)
+
+
+def _valid_mask(texts: list[str]) -> list[bool]:
+    if not texts:
+        return []
+    con = duckdb.connect()
+    try:
+        con.register("_lines", pa.table({"t": pa.array(texts, pa.string())}))
+        rows = con.execute("SELECT bool_and(coalesce(json_valid(t), false)) FROM _lines").fetchone()
+        if rows and rows[0]:
+            return [True] * len(texts)
+        mask = con.execute("SELECT coalesce(json_valid(t), false) FROM _lines").fetchall()
+        return [bool(v) for (v,) in mask]
+    finally:
+        con.close()
+
+
+def _first_line_is_whole(body: str) -> bool:
+    """True when the first non-blank line is one complete JSON value (so the file is JSON lines)."""
+    first = body.split("\n", 1)[0].rstrip(_WS)
+    try:
+        _, end = _DECODER.raw_decode(first)
+    except json.JSONDecodeError:
+        return False
+    return end == len(first)
+
+
+def _walk(text: str, pos: int, end: int, shape: RecordShape, *, array: bool) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, error) for each value in text[pos:end]; an error span runs to the next record start."""
+    while True:
+        while pos < end and (text[pos] in _WS or (array and text[pos] in ",[]")):
+            pos += 1
+        if pos >= end:
+            return
+        try:
+            _, stop = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            resume = _resync(text, pos + 1, end, shape)
+            yield pos, resume, f"{exc.msg} at character {exc.pos - pos + 1}"
+            pos = resume
+            continue
+        yield pos, min(stop, end), None
+        pos = stop
+
+
+def _resync(text: str, pos: int, end: int, shape: RecordShape) -> int:
+    """The next `{` at or after pos that decodes to a record-shaped object, else the end."""
+    while True:
+        pos = text.find("{", pos, end)
+        if pos < 0:
+            return end
+        try:
+            value, _ = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            pos += 1
+            continue
+        if shape(value):
+            return pos
+        pos += 1
+
+
+def _newline_offsets(text: str) -> list[int]:
+    offsets, pos = [], text.find("\n")
+    while pos >= 0:
+        offsets.append(pos)
+        pos = text.find("\n", pos + 1)
+    return offsets
+
+
+def _line_at(newlines: list[int], offset: int, first_line: int) -> int:
+    return first_line + bisect.bisect_left(newlines, offset)
+
+
+def next_cursor(connector: str, stream: str, read: FileText, records: Records, extra: dict[str, object] | None = None) -> Cursor:
+    """Where the next load of this file starts: after everything read now."""
+    state: dict[str, object] = {"line": records.next_line, "record": records.next_record, **(extra or {})}
+    return Cursor(
+        connector=connector, stream=stream, position=read.end_position, fingerprint=read.fingerprint,
+        state=json.dumps(state, sort_keys=True),
+    )
