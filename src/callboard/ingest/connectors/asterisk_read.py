@@ -23,6 +23,8 @@ from callboard.records.batch import Rejection
 LINGER_S = 300  # a finished call's lines stay carried this long (log time): a caller may enter a next queue
 OPEN_TIMEOUT_S = 6 * 3600  # an unfinished call with no line for this long (log time) is no longer carried
 _US = 1_000_000
+_WORK_COLUMNS = ("ord", "new", "callid", "queue", "agent", "event", "t_us", "rank", "hold_s", "call_s", "wait_s",
+                 "ring_ms", "callerid", "reason", "paused", "status")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     horizon = max(carried.horizon_us, int(good.select(pl.col("t_us").max()).item() or 0))
     spoiled = _spoiled(good, broken, carried.bad)
     bad_now = set(broken.get_column("call_key").drop_nulls().to_list()) | set(carried.bad)
-    ok = good.join(spoiled.select("ord"), on="ord", how="anti")
+    ok = good.join(spoiled.select("ord"), on="ord", how="anti") if spoiled.height else good
+    ok = ok.select(*_WORK_COLUMNS)  # narrow before sorting and grouping: the raw text stays behind
     is_call = pl.col("event").is_in(sorted(ev.CALL_EVENTS))
     calls = ok.filter(is_call)
     touched = calls.filter(pl.col("new")).select("callid").unique()
@@ -97,12 +100,13 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     keep = status.filter(pl.when(pl.col("is_open")).then(pl.col("last_t_us") >= horizon - OPEN_TIMEOUT_S * _US)
                          .otherwise(pl.col("last_t_us") >= horizon - LINGER_S * _US)).select("callid")
     given_up = status.filter(pl.col("is_open")).join(keep, on="callid", how="anti").select("callid")
-    dropped = pl.concat([spoiled.filter(pl.col("event").is_in(sorted(ev.CALL_EVENTS))).drop("why", "call_key"),
-                         calls.join(given_up, on="callid", how="semi").drop("call_key")], how="diagonal_relaxed")
+    dropped = pl.concat([spoiled.filter(pl.col("event").is_in(sorted(ev.CALL_EVENTS))).select(*_WORK_COLUMNS),
+                         calls.join(given_up, on="callid", how="semi")], how="vertical_relaxed")
     events = pl.concat([line_events(ok.filter(pl.col("event").is_in(sorted(ev.AGENT_EVENTS)) & pl.col("new"))),
                         call_events(_call_deltas(working, dropped))], how="vertical")
     states, agents = build_states(events, carried.agents, source)
-    carry_lines = calls.join(keep, on="callid", how="semi").sort("ord").select("file", "line", "raw")
+    carry_ord = calls.join(keep, on="callid", how="semi").select("ord")
+    carry_lines = lines.join(carry_ord, on="ord", how="semi").sort("ord").select("file", "line", "raw")
     last_bad = lines.filter(pl.col("call_key").is_in(list(bad_now))).group_by("call_key").agg(pl.col("t_us").max())
     bad = {k: int(t or horizon) for k, t in last_bad.iter_rows()}
     bad.update({k: v for k, v in carried.bad.items() if k not in bad})

@@ -68,6 +68,12 @@ def call_events(agent_times: pl.DataFrame) -> pl.DataFrame:
         pl.col("delta").cast(pl.Int64), pl.lit(False).alias("leave"))
 
 
+def _within(values: pl.Expr) -> pl.Expr:
+    """Cumulative sum restarting at each agent's first row, on a frame sorted by agent (no window)."""
+    total = values.cum_sum()
+    return total - pl.when(pl.col("_first")).then(total - values).otherwise(None).forward_fill()
+
+
 def _carried_frame(context: dict[str, AgentContext]) -> pl.DataFrame:
     rows = [(a, c.state, c.reason, c.since_us, c.base + _SEP + (c.base_reason or ""), c.active_calls,
              len(c.queues)) for a, c in context.items()]
@@ -89,19 +95,22 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
         pl.max_horizontal("t_us", pl.col("c_since").fill_null(0)).alias("t_us"))  # never before the open interval
     e = e.join(member_rows.with_columns(pl.lit(1, pl.Int64).alias("was_member")), on=["agent", "member_queue"],
                how="left").sort(["agent", "t_us", "ord"])
+    # Sorted by agent, each agent is a run: windows become run-aware shifts and cumulative sums (see _within).
+    first = (pl.col("agent") != pl.col("agent").shift(1)).fill_null(True)
+    e = e.with_columns(first.alias("_first"))
     flag_before = pl.col("member_flag").shift(1).over(["agent", "member_queue"])
-    e = e.with_columns(pl.when(pl.col("member_queue").is_not_null()).then(
-        pl.col("member_flag") - pl.coalesce(flag_before, pl.col("was_member").fill_null(0))).otherwise(0)
-        .alias("member_delta"))
-    e = e.with_columns((pl.col("c_members").fill_null(0) + pl.col("member_delta").cum_sum().over("agent"))
-                       .alias("members"))
+    members = e.filter(pl.col("member_queue").is_not_null()).with_columns(
+        (pl.col("member_flag") - pl.coalesce(flag_before, pl.col("was_member").fill_null(0))).alias("member_delta"))
+    e = e.join(members.select("ord", "member_delta"), on="ord", how="left").sort(["agent", "t_us", "ord"])
+    e = e.with_columns(
+        (pl.col("c_members").fill_null(0) + _within(pl.col("member_delta").fill_null(0))).alias("members"),
+        (pl.col("c_active").fill_null(0) + _within(pl.col("delta"))).alias("active"))
     base = pl.when(pl.col("leave") & (pl.col("members") <= 0)).then(pl.lit("offline")) \
         .when(pl.col("leave")).then(None).otherwise(pl.col("base_state"))
-    e = e.with_columns(pl.when(base.is_not_null()).then(base + _SEP + pl.col("base_reason").fill_null(""))
-                       .alias("base_key"))
-    e = e.with_columns(pl.coalesce(pl.col("base_key").forward_fill().over("agent"), "c_base",
-                                   pl.lit("available" + _SEP)).alias("base_key"),
-                       (pl.col("c_active").fill_null(0) + pl.col("delta").cum_sum().over("agent")).alias("active"))
+    key = pl.when(base.is_not_null()).then(base + _SEP + pl.col("base_reason").fill_null(""))
+    # an agent's first row always has a base (its own, the carried one or 'available'): ffill stays in the run
+    e = e.with_columns(pl.when(pl.col("_first")).then(pl.coalesce(key, "c_base", pl.lit("available" + _SEP)))
+                       .otherwise(key).forward_fill().alias("base_key"))
     e = e.drop("base_reason").with_columns(pl.col("base_key").str.split_exact(_SEP, 1)
                                            .struct.rename_fields(["base", "base_reason"]).alias("_b")).unnest("_b")
     e = e.with_columns(
@@ -110,10 +119,13 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
         .alias("reason"))
     at = e.unique(["agent", "t_us"], keep="last", maintain_order=True)
     key = pl.col("state") + _SEP + pl.col("reason").fill_null("")
-    before = pl.coalesce(key.shift(1).over("agent"), pl.col("c_state") + _SEP + pl.col("c_reason").fill_null(""))
+    first_at = (pl.col("agent") != pl.col("agent").shift(1)).fill_null(True)
+    carried_key = pl.col("c_state") + _SEP + pl.col("c_reason").fill_null("")
+    before = pl.when(first_at).then(carried_key).otherwise(key.shift(1))
     changes = at.filter(before.is_null() | (key != before))
+    last_of_agent = (pl.col("agent") != pl.col("agent").shift(-1)).fill_null(True)
     intervals = changes.select("agent", "state", "reason", pl.col("t_us").alias("start"),
-                               pl.col("t_us").shift(-1).over("agent").alias("end"))
+                               pl.when(last_of_agent).then(None).otherwise(pl.col("t_us").shift(-1)).alias("end"))
     closing = changes.group_by("agent").agg(pl.col("t_us").min().alias("end")).join(
         carried.filter(pl.col("c_state").is_not_null()), on="agent").select(
         "agent", pl.col("c_state").alias("state"), pl.col("c_reason").alias("reason"),
