@@ -8,7 +8,7 @@ conversation (`conv`) and, below it, of its session (`sess`). A conversation who
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -26,24 +26,6 @@ class BadRecord(Exception):
         super().__init__(reason)
         self.field = field_path
         self.reason = reason
-
-
-@dataclass
-class _Columns:
-    """Column-wise rows of one table (dict of lists), appended one conversation at a time."""
-
-    names: tuple[str, ...]
-    data: dict[str, list[Any]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.data = {n: [] for n in self.names}
-
-    def extend(self, rows: list[tuple[Any, ...]]) -> None:
-        for i, name in enumerate(self.names):
-            self.data[name].extend(r[i] for r in rows)
-
-    def frame(self, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-        return pl.DataFrame(self.data, schema=schema)
 
 
 CONV_SCHEMA: dict[str, pl.DataType] = {
@@ -116,15 +98,24 @@ def _number(value: Any, path: str) -> float:
 
 
 class _Walker:
+    """Row tuples of the four tables; a conversation that fails is cut back out (lists truncated)."""
+
     def __init__(self) -> None:
-        self.conv = _Columns(tuple(CONV_SCHEMA))
-        self.sess = _Columns(tuple(SESS_SCHEMA))
-        self.seg = _Columns(tuple(SEG_SCHEMA))
-        self.met = _Columns(tuple(MET_SCHEMA))
-        self.next_sess = 0
+        self.conv: list[tuple[Any, ...]] = []
+        self.sess: list[tuple[Any, ...]] = []
+        self.seg: list[tuple[Any, ...]] = []
+        self.met: list[tuple[Any, ...]] = []
 
     def walk(self, c: int, record: RawRecord) -> None:
         """Append one conversation's rows, or raise BadRecord and append nothing."""
+        marks = (len(self.sess), len(self.seg), len(self.met))
+        try:
+            self._walk(c, record)
+        except BadRecord:
+            del self.sess[marks[0]:], self.seg[marks[1]:], self.met[marks[2]:]
+            raise
+
+    def _walk(self, c: int, record: RawRecord) -> None:
         obj = _dict(record.obj, "")
         conversation_id = _text(obj, "conversationId", "", required=True)
         start = _text(obj, "conversationStart", "", required=True)
@@ -133,10 +124,7 @@ class _Walker:
         participants = _list(obj, "participants", "")
         if not participants:
             raise BadRecord("participants", "a conversation needs at least one participant")
-        sess_rows: list[tuple[Any, ...]] = []
-        seg_rows: list[tuple[Any, ...]] = []
-        met_rows: list[tuple[Any, ...]] = []
-        s = self.next_sess
+        sess_rows, seg_rows, met_rows = self.sess, self.seg, self.met
         for pi, raw_p in enumerate(participants):
             pp = f"participants[{pi}]"
             p = _dict(raw_p, pp)
@@ -148,32 +136,28 @@ class _Walker:
                 sp = f"{pp}sessions[{si}]"
                 ses = _dict(raw_s, sp)
                 sp += "."
-                media = _text(ses, "mediaType", sp)
-                ani, dnis = _text(ses, "ani", sp), _text(ses, "dnis", sp)
-                if ani is None:
-                    ani = _text(ses, "addressFrom", sp)
-                sess_rows.append((s, c, purpose, user_id, media, ani, dnis, contact_ref, sp))
+                s = len(sess_rows)
+                ani = _text(ses, "ani", sp) or _text(ses, "addressFrom", sp)
+                sess_rows.append((s, c, purpose, user_id, _text(ses, "mediaType", sp), ani, _text(ses, "dnis", sp),
+                                  contact_ref, sp))
                 for gi, raw_g in enumerate(_list(ses, "segments", sp)):
-                    gp = f"{sp}segments[{gi}]"
-                    g = _dict(raw_g, gp)
-                    gp += "."
+                    gp = f"{sp}segments[{gi}]."
+                    g = _dict(raw_g, gp[:-1])
                     seg_rows.append((
                         s, c, gi, _text(g, "segmentType", gp, required=True), _text(g, "segmentStart", gp, required=True),
                         _text(g, "segmentEnd", gp), _text(g, "queueId", gp), _text(g, "disconnectType", gp),
                         _text(g, "wrapUpCode", gp), gp,
                     ))
                 for mi, raw_m in enumerate(_list(ses, "metrics", sp)):
-                    mp = f"{sp}metrics[{mi}]"
-                    m = _dict(raw_m, mp)
-                    mp += "."
+                    mp = f"{sp}metrics[{mi}]."
+                    m = _dict(raw_m, mp[:-1])
                     met_rows.append((s, c, _text(m, "name", mp, required=True), _number(m.get("value"), mp + "value"),
                                      _text(m, "emitDate", mp), mp))
-                s += 1
-        self.conv.extend([(c, record.line, conversation_id, start, end, direction)])
-        self.sess.extend(sess_rows)
-        self.seg.extend(seg_rows)
-        self.met.extend(met_rows)
-        self.next_sess = s
+        self.conv.append((c, record.line, conversation_id, start, end, direction))
+
+
+def _frame(rows: list[tuple[Any, ...]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def flatten(records: list[RawRecord], file: str) -> Flat:
@@ -190,6 +174,6 @@ def flatten(records: list[RawRecord], file: str) -> Flat:
             continue
         raw_by_conv[c] = (record.line, record.index, record.text[:_MAX_RAW])
     return Flat(
-        walker.conv.frame(CONV_SCHEMA), walker.sess.frame(SESS_SCHEMA), walker.seg.frame(SEG_SCHEMA),
-        walker.met.frame(MET_SCHEMA), rejections, raw_by_conv,
+        _frame(walker.conv, CONV_SCHEMA), _frame(walker.sess, SESS_SCHEMA), _frame(walker.seg, SEG_SCHEMA),
+        _frame(walker.met, MET_SCHEMA), rejections, raw_by_conv,
     )

@@ -24,6 +24,7 @@ from callboard.records.batch import Rejection
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[\s,]*")
 _RESPONSE_ARRAY = re.compile(r'"conversations"\s*:\s*\[')
+_RESPONSE_HEAD = re.compile(r'\ufeff?\s*\{\s*"conversations"\s*:\s*\[')
 _MAX_RAW = 2000
 
 
@@ -69,6 +70,9 @@ def split_text(text: str, file: str, *, line_offset: int = 0) -> SplitResult:
         return SplitResult()
     if stripped[0] == "[":
         return _scan_array(text, text.index("[") + 1, file)
+    head = _RESPONSE_HEAD.match(text)
+    if head is not None:  # the API's own shape: decode each conversation once, straight from the array
+        return _scan_array(text, head.end(), file)
     try:
         whole = json.loads(text)
     except ValueError:
