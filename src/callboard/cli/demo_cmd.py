@@ -15,6 +15,7 @@ from callboard.core.timeutil import parse_date
 
 if TYPE_CHECKING:
     from callboard.demo import DemoData
+    from callboard.demo.org import DemoLogin
     from callboard.records.batch import LoadReport
 
 _GENERATION_STEPS = 7  # progress messages generate_demo emits
@@ -38,6 +39,7 @@ def demo(
 ) -> None:
     """Fill the data directory with a generated contact centre (90 days, 40 agents, 9 queues) and serve it."""
     from callboard.demo import clear_demo, existing_demo_period, generate_demo, load_demo  # numpy: load on use
+    from callboard.demo.accounts import demo_org, seed_demo_accounts
 
     last_day = parse_date(end_date, "--end-date") if end_date else None
     with open_runtime(data_dir) as runtime:
@@ -49,6 +51,8 @@ def demo(
                 "run [bold]callboard demo --reset[/bold] to generate it afresh.",
                 highlight=False,
             )
+            org = demo_org(seed=seed, first_day=existing[0], days=(existing[1] - existing[0]).days + 1, scale=scale)
+            _print_logins(seed_demo_accounts(runtime.users, runtime.org, org))
         else:
             started = time.perf_counter()
             with Progress(
@@ -66,6 +70,7 @@ def demo(
                 data = generate_demo(seed=seed, days=days, end_date=last_day, scale=scale, progress=step)
                 reports = load_demo(store, data, progress=step)
             _print_summary(data, reports, time.perf_counter() - started, runtime.settings.data_dir)
+            _print_logins(seed_demo_accounts(runtime.users, runtime.org, data.org))
     if serve:
         _serve(data_dir, port=port, open_browser=open_browser)
 
@@ -97,10 +102,13 @@ def _print_summary(data: DemoData, reports: list[LoadReport], elapsed_s: float, 
         console.print("Agents to look at: " + "; ".join(stories) + ".", highlight=False)
     if data.incident_date:
         console.print(f"Tech Support had an outage on {data.incident_date}: watch its service level dip.")
+
+
+def _print_logins(logins: list[DemoLogin]) -> None:
     console.print(
-        "Demo logins: the sign-in pages are not built yet; these accounts will be created with them "
-        "(password 'demo'): " + ", ".join(f"{login.username} ({login.role})" for login in org.logins) + ".",
-        highlight=False,
+        "Sign in with any of these (password 'demo'): "
+        + ", ".join(f"{login.username} ({login.role.replace('_', ' ')})" for login in logins) + ".",
+        highlight=False, soft_wrap=True,
     )
 
 

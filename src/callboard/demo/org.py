@@ -270,7 +270,8 @@ def _logins(agents: list[Agent]) -> tuple[DemoLogin, ...]:
     logins = [
         DemoLogin("admin", "demo", "admin", None, tuple(t.team_id for t in TEAMS)),
         DemoLogin("qa", "demo", "qa_analyst", None, tuple(t.team_id for t in TEAMS)),
-        DemoLogin("planner", "demo", "workforce_planner", None, tuple(t.team_id for t in TEAMS)),
+        DemoLogin("planner", "demo", "planner", None, tuple(t.team_id for t in TEAMS)),
+        DemoLogin("manager", "demo", "manager", None, tuple(t.team_id for t in TEAMS if t.site_id == SITES[0].site_id)),
     ]
     logins += [DemoLogin(f"sup.{t.team_id[2:]}", "demo", "supervisor", None, (t.team_id,)) for t in TEAMS]
     featured = [a for a in agents if a.persona in ("star", "struggler", "new_hire")] or agents[:3]
