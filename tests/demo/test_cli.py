@@ -35,7 +35,8 @@ def test_demo_command_loads_reports_and_hands_over_to_serve(tmp_path: Path, monk
 
     result = runner.invoke(_app(), [*args, "--no-serve"])
     assert result.exit_code == 0, result.output
-    assert "contacts" in result.output and "Demo logins" in result.output and "a012" in result.output
+    assert "contacts" in result.output and "password 'demo'" in result.output and "a012" in result.output
+    assert "sup.care (supervisor)" in " ".join(result.output.split())
     assert served == []
     store = DuckDBStore(tmp_path / "analytics.duckdb")
     contacts = store.count("contacts")
