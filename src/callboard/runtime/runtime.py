@@ -58,6 +58,37 @@ class Runtime:
 
         return OrgService(self.app_db, self.store)
 
+    # Domain services (each module owns its rules; see DESIGN.md layers).
+    @cached_property
+    def org_settings(self):  # type: ignore[no-untyped-def]
+        from callboard.org.settings_service import OrgSettingsService
+
+        return OrgSettingsService(self.app_db)
+
+    @cached_property
+    def goals(self):  # type: ignore[no-untyped-def]
+        from callboard.goals.service import GoalService
+
+        return GoalService(self.app_db, self.kpi, self.org)
+
+    @cached_property
+    def scorecards(self):  # type: ignore[no-untyped-def]
+        from callboard.scorecards.service import ScorecardService
+
+        return ScorecardService(self.app_db, self.kpi, self.org)
+
+    @cached_property
+    def wallboard(self):  # type: ignore[no-untyped-def]
+        from callboard.wallboard.service import WallboardService
+
+        return WallboardService(self.store, self.settings)
+
+    @cached_property
+    def appraisal(self):  # type: ignore[no-untyped-def]
+        from callboard.appraisal.service import AppraisalService
+
+        return AppraisalService(self)
+
     def close(self) -> None:
         if not self._closed:
             if "app_db" in self.__dict__:

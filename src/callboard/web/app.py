@@ -19,13 +19,32 @@ from starlette.concurrency import run_in_threadpool
 
 from callboard.core.errors import CallboardError, NotFound
 from callboard.runtime import Runtime
+from callboard.web.api import appraisal as appraisal_api
+from callboard.web.api import audit as audit_api
 from callboard.web.api import browse as browse_api
+from callboard.web.api import contacts as contacts_api
+from callboard.web.api import goals as goals_api
 from callboard.web.api import kpi as kpi_api
 from callboard.web.api import local_ingest as local_ingest_api
 from callboard.web.api import metrics as metrics_api
+from callboard.web.api import scorecards as scorecards_api
+from callboard.web.api import settings as settings_api
+from callboard.web.api import wallboard as wallboard_api
 from callboard.web.context import WebContext
 from callboard.web.errors import install_error_handlers
-from callboard.web.pages import api_docs, login, overview
+from callboard.web.pages import (
+    admin,
+    agent,
+    api_docs,
+    appraisal,
+    goals,
+    login,
+    overview,
+    queue,
+    scorecards,
+    team,
+    wallboard,
+)
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("callboard.web")
@@ -74,8 +93,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(metrics_api.router)
     app.include_router(browse_api.router)
     app.include_router(local_ingest_api.router)
+    for api in (goals_api, scorecards_api, contacts_api, wallboard_api, appraisal_api, settings_api, audit_api):
+        app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(overview.router)
+    for pages in (team, agent, queue, goals, scorecards, wallboard, appraisal, admin):
+        app.include_router(pages.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

@@ -1,0 +1,1 @@
+"""appraisal (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""scorecards (see DESIGN.md)."""

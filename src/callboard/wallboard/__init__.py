@@ -1,0 +1,1 @@
+"""wallboard (see DESIGN.md)."""

@@ -1,0 +1,7 @@
+"""goals pages (being built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["pages"])
