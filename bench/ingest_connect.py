@@ -138,6 +138,7 @@ def measure(records: int = 200_000) -> dict[str, float]:
         path = write_json_lines(root / "ctr.jsonl", make_records(records))
         size_mb = path.stat().st_size / 1e6
         import callboard.ingest.connectors.connect_ctr  # noqa: F401 - imports are not part of the measurement
+        import pandas  # noqa: F401 - DuckDB's fetchdf imports it on first use
         import pyarrow.compute  # noqa: F401
 
         runtime = build_runtime(load_settings(root / "data"))

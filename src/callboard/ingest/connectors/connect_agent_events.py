@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql as q
@@ -114,16 +113,16 @@ def _parse(con: object, records: Records, file: str, again: object) -> tuple[lis
     rejections = list(records.rejections)
     table = records.table
     try:
-        parsed = q.typed_rows(con, table, structure=_STRUCTURE, columns=_COLUMNS, checks=_checks())  # type: ignore[arg-type]
+        q.typed_rows(con, table, structure=_STRUCTURE, columns=_COLUMNS, checks=_checks())  # type: ignore[arg-type]
     except duckdb.Error:  # some line is not JSON: check line by line
         if not records.checked:
             records = again()  # type: ignore[operator]
             rejections = list(records.rejections)
         table, invalid = q.drop_invalid(con, records.table, file)  # type: ignore[arg-type]
         rejections += invalid
-        parsed = q.typed_rows(con, table, structure=_STRUCTURE, columns=_COLUMNS, checks=_checks())  # type: ignore[arg-type]
-    rejections += q.field_rejections(parsed, table, file)
-    good = parsed.filter(pc.is_null(parsed.column("bad_field")))
+        q.typed_rows(con, table, structure=_STRUCTURE, columns=_COLUMNS, checks=_checks())  # type: ignore[arg-type]
+    rejections += q.field_rejections(con, file)  # type: ignore[arg-type]
+    good = q.arrow(con.sql("SELECT * FROM _good ORDER BY record"))  # type: ignore[attr-defined]
     events = [_event(row) for row in good.to_pylist()]
     return events, sorted(rejections, key=lambda r: (r.line or 0, r.reason)), records
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql
@@ -83,7 +82,7 @@ class ConnectCtrConnector:
                 con, records, file=str(path), keys=keys, queue_by=queue_by,
                 recheck=lambda: recheck(text.data, **where),  # type: ignore[arg-type]
             )
-            if parts.num_rows:
+            if parts:
                 retention = int(options.get("chain_retention_days") or 30)  # type: ignore[arg-type]
                 with Ledger.open(context.settings.data_dir) as ledger:
                     _join_chains(con, parts, ledger, context.source, retention)
@@ -99,12 +98,11 @@ class ConnectCtrConnector:
         return batch
 
 
-def _join_chains(con: duckdb.DuckDBPyConnection, parts: pa.Table, ledger: Ledger, source: str,
+def _join_chains(con: duckdb.DuckDBPyConnection, count: int, ledger: Ledger, source: str,
                  retention_days: int) -> None:
-    """Define `_parts`: this file's newest copy of each part plus every remembered leg of its chains."""
-    con.register("_file_parts", parts)
-    unique = pc.count_distinct(parts.column("contact_id")).as_py() == parts.num_rows
-    batch = "_file_parts" if unique else f"({dedupe_sql('_file_parts')})"
+    """Define `_parts`: this file's newest copy of each part (`_good`) plus every remembered leg of its chains."""
+    distinct = con.execute("SELECT count(DISTINCT contact_id) FROM _good").fetchone()
+    batch = "_good" if distinct and distinct[0] == count else f"({dedupe_sql('_good')})"
     chained = con.execute(
         f"""SELECT contact_id, chain_id, epoch_us(last_update), to_json(p) FROM (SELECT * EXCLUDE (line) FROM {batch}
             WHERE chain_id <> contact_id OR next_contact_id IS NOT NULL) p"""
@@ -114,7 +112,7 @@ def _join_chains(con: duckdb.DuckDBPyConnection, parts: pa.Table, ledger: Ledger
         con.register("_ledger_bodies", pa.table({"body": pa.array([e.body for e in known], pa.string())}))
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _ledger_parts AS
-            SELECT unnest(json_transform(body, {connect_sql.quote(_structure(parts.schema))})), 0 AS line
+            SELECT unnest(json_transform(body, {connect_sql.quote(_structure(connect_sql.arrow(con.sql("SELECT * FROM _good LIMIT 0")).schema))})), 0 AS line
             FROM _ledger_bodies"""
         )
         union = f"(SELECT * FROM {batch} UNION ALL BY NAME SELECT * FROM _ledger_parts)"

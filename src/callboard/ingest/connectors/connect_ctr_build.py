@@ -64,7 +64,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, pa.Table]:
           CASE WHEN lower(c.resolved_text) IN ('true', 'yes', 'y', '1') THEN true
                WHEN lower(c.resolved_text) IN ('false', 'no', 'n', '0') THEN false END AS resolved,
           c.callback_of, false AS is_open, c.updated_at
-        FROM _c c ORDER BY c.contact_id"""
+        FROM _c c"""
     ))
     entries = arrow(con.sql(
         f"""SELECT '{_esc(source)}' AS source, p.chain_id AS contact_id,
@@ -80,7 +80,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, pa.Table]:
                ELSE 'flowed_out' END AS outcome,
           p.disconnect_reason AS raw_exit_reason, p.agent_id
         FROM _p p JOIN _c c ON c.contact_id = p.chain_id
-        WHERE p.enqueued_at IS NOT NULL ORDER BY contact_id, entry_seq"""
+        WHERE p.enqueued_at IS NOT NULL"""
     ))
     segments = arrow(con.sql(
         f"""SELECT '{_esc(source)}' AS source, p.chain_id AS contact_id,
@@ -99,7 +99,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, pa.Table]:
             OR (p.next_contact_id IS NOT NULL AND coalesce(p.next_method, 'TRANSFER') IN {_TRANSFERS})
             AS transferred_out
         FROM _p p JOIN _c c ON c.contact_id = p.chain_id
-        WHERE p.connected_at IS NOT NULL ORDER BY contact_id, segment_seq"""
+        WHERE p.connected_at IS NOT NULL"""
     ))
     return {"contacts": contacts, "queue_entries": entries, "agent_segments": segments}
 

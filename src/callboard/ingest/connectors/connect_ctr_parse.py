@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from callboard.ingest.connectors import connect_sql as q
 from callboard.ingest.connectors.connect_json import Records
@@ -161,9 +160,10 @@ def _columns(keys: AttributeKeys, queue_by: str) -> str:
 def parse_parts(
     con: duckdb.DuckDBPyConnection, records: Records, *, file: str, keys: AttributeKeys, queue_by: str,
     recheck: Callable[[], Records],
-) -> tuple[pa.Table, list[Rejection], Records]:
-    """Typed parts (one per valid record), every record rejected in file order, and the records as finally
-    split (they differ from the input when a line held several records or none).
+) -> tuple[int, list[Rejection], Records]:
+    """Parse into DuckDB view `_good` (typed parts, one per valid record); return how many parts, every
+    record rejected in file order, and the records as finally split (they differ from the input when a
+    line held several records or none).
 
     JSON lines are parsed optimistically in one pass; if some line is not valid JSON the file's lines are
     checked one by one (`recheck`) and the parse runs again on the good ones.
@@ -171,18 +171,18 @@ def parse_parts(
     rejections = list(records.rejections)
     table = records.table
     try:
-        parsed = _typed(con, table, keys, queue_by)
+        _typed(con, table, keys, queue_by)
     except duckdb.Error:
         if not records.checked:
             records = recheck()
             rejections = list(records.rejections)
         table, invalid = q.drop_invalid(con, records.table, file)
         rejections += invalid
-        parsed = _typed(con, table, keys, queue_by)
-    rejections += q.field_rejections(parsed, table, file)
-    good = parsed.filter(pc.is_null(parsed.column("bad_field"))).drop_columns(["bad_field", "bad_reason"])
-    return good, sorted(rejections, key=lambda r: (r.line or 0, r.reason)), records
+        _typed(con, table, keys, queue_by)
+    rejections += q.field_rejections(con, file)
+    good = con.execute("SELECT count(*) FROM _good").fetchone()
+    return int(good[0]) if good else 0, sorted(rejections, key=lambda r: (r.line or 0, r.reason)), records
 
 
-def _typed(con: duckdb.DuckDBPyConnection, table: pa.Table, keys: AttributeKeys, queue_by: str) -> pa.Table:
-    return q.typed_rows(con, table, structure=_structure(keys), columns=_columns(keys, queue_by), checks=_checks())
+def _typed(con: duckdb.DuckDBPyConnection, table: pa.Table, keys: AttributeKeys, queue_by: str) -> None:
+    q.typed_rows(con, table, structure=_structure(keys), columns=_columns(keys, queue_by), checks=_checks())

@@ -72,7 +72,9 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise InvalidInput(f"{path}: damaged gzip file ({exc})", hint="re-download the export") from exc
+            if path.suffix.lower() == ".gz":
+                raise InvalidInput(f"{path}: damaged gzip file ({exc})", hint="re-download the export") from exc
+            # not gzip after all (two stray bytes that look like its signature): read it as text
     start, line, record = 0, 1, 1
     if cursor is not None and cursor.fingerprint and 0 < cursor.position <= len(data):
         if hashlib.sha256(data[: cursor.position]).hexdigest() == cursor.fingerprint:

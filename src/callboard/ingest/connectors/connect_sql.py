@@ -73,21 +73,24 @@ _CHUNK_ROWS = 16_384  # several Arrow batches, so DuckDB parses on every core
 def typed_rows(
     con: duckdb.DuckDBPyConnection, records: pa.Table, *, structure: str, columns: str,
     checks: list[tuple[str, str, str]],
-) -> pa.Table:
-    """Parse every record's JSON once into the typed `columns` (SQL over struct `r`) plus bad_field and
-    bad_reason (the first failing check). Raises duckdb.Error if some text is not valid JSON."""
+) -> None:
+    """Parse every record's JSON once into temp table `_typed`: the typed `columns` (SQL over struct `r`)
+    plus bad_field and bad_reason (the first failing check). The rows stay in DuckDB (no round trip).
+    Raises duckdb.Error if some text is not valid JSON."""
     chunked = pa.Table.from_batches(records.to_batches(max_chunksize=_CHUNK_ROWS), schema=records.schema)
     con.register("_rec", chunked)
     bad_field, bad_reason = first_problem(
         [("NOT regexp_matches(_text_head, '^\\s*[{]')", "", "'not a JSON object'"), *checks]
     )
-    return arrow(con.sql(
-        f"""WITH x AS (SELECT record, line, left(text, 64) AS _text_head,
-                              json_transform(text, {quote(structure)}) AS r FROM _rec),
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _typed AS
+        WITH x AS (SELECT record, line, left(text, 64) AS _text_head,
+                          json_transform(text, {quote(structure)}) AS r FROM _rec),
              y AS (SELECT record, line, _text_head, r, {columns} FROM x)
-        SELECT * EXCLUDE (r, _text_head), {bad_field} AS bad_field, {bad_reason} AS bad_reason FROM y
-        ORDER BY record"""
-    ))
+        SELECT * EXCLUDE (r, _text_head), {bad_field} AS bad_field, {bad_reason} AS bad_reason FROM y"""
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * EXCLUDE (bad_field, bad_reason) FROM _typed "
+                "WHERE bad_field IS NULL")
 
 
 def drop_invalid(con: duckdb.DuckDBPyConnection, records: pa.Table, file: str) -> tuple[pa.Table, list[Rejection]]:
@@ -101,17 +104,11 @@ def drop_invalid(con: duckdb.DuckDBPyConnection, records: pa.Table, file: str) -
                    for record, line, text in bad]
 
 
-def field_rejections(parsed: pa.Table, records: pa.Table, file: str) -> list[Rejection]:
-    """Rejections for the parsed rows whose bad_field is set, with the record's raw text."""
-    bad = parsed.filter(pc.is_valid(parsed.column("bad_field")))
-    if bad.num_rows == 0:
-        return []
-    texts = records.filter(pc.is_in(records.column("record"), value_set=bad.column("record")))
-    raw = dict(zip(texts.column("record").to_pylist(), texts.column("text").to_pylist()))
-    return [
-        Rejection(file, line, field or None, f"record {record}: {reason}", (raw.get(record) or "")[:RAW_CHARS])
-        for record, line, field, reason in zip(
-            bad.column("record").to_pylist(), bad.column("line").to_pylist(),
-            bad.column("bad_field").to_pylist(), bad.column("bad_reason").to_pylist(),
-        )
-    ]
+def field_rejections(con: duckdb.DuckDBPyConnection, file: str) -> list[Rejection]:
+    """Rejections for the rows of `_typed` that failed a check, with the record's raw text from `_rec`."""
+    bad = con.execute(
+        """SELECT t.record, t.line, t.bad_field, t.bad_reason, r.text FROM _typed t JOIN _rec r USING (record)
+           WHERE t.bad_field IS NOT NULL ORDER BY t.record"""
+    ).fetchall()
+    return [Rejection(file, line, field or None, f"record {record}: {reason}", (text or "")[:RAW_CHARS])
+            for record, line, field, reason, text in bad]
