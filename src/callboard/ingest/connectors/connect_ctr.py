@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from callboard.core.errors import InvalidInput
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql
 from callboard.ingest.connectors.connect_ctr_build import build, dedupe_sql
@@ -74,6 +75,8 @@ class ConnectCtrConnector:
             customer=AttributeKeys.parse(options.get("customer_attributes")),
         )
         queue_by = str(options.get("queue_id") or "name").strip().lower()
+        if queue_by not in ("name", "arn"):
+            raise InvalidInput(f"--queue-id {queue_by!r} is not a queue identity", hint="use name or arn")
         if context.progress:
             context.progress(0, records.rows_read)
         con = connect_sql.connection()
