@@ -1,0 +1,256 @@
+"""The access matrix: every route the app serves x every role, over real HTTP.
+
+The table below is written by hand from the issue's rules (agent: own data; supervisor: their teams;
+manager: their site; QA analyst: assigned sites; planner: aggregates, schedules, adherence, never
+evaluations; admin: everything). It is checked against the app's route table both ways: a route the
+app serves that is not listed here fails the test, and so does a listed route the app no longer serves.
+Denied means 403 for a signed-in user and 401 (API) or a redirect to /login (pages) for nobody.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from callboard.core.settings import load_settings
+from callboard.core.viewer import CAPABILITIES, ROLES
+from callboard.runtime import build_runtime
+from callboard.web.app import create_app
+from tests.web.route_table import RouteInfo, app_routes
+from tests.web.web_live import start_server
+from tests.web.web_roles import (
+    IN_SCOPE_AGENT,
+    IN_SCOPE_TEAM,
+    OUT_OF_SCOPE_AGENT,
+    OUT_OF_SCOPE_TEAM,
+    PASSWORD,
+    USERS,
+    fill_roles_data_dir,
+)
+from tests.web.web_sample_data import TEAMS
+
+EVERYONE = frozenset(ROLES)
+PUBLIC = "public"  # no sign-in needed
+LOCAL_CLI = "local_cli"  # only the local CLI's server token, never a browser session
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str] | str
+    query: dict[str, str] = field(default_factory=dict)
+    ends_session: bool = False  # sign-out routes: called last, on a throwaway session
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return frozenset(r for r in ROLES if capability in CAPABILITIES[r])
+
+
+KPI = frozenset(ROLES)  # every role reads KPIs, each within its scope (planners as aggregates)
+EXPECTED: dict[tuple[str, str], Access] = {
+    ("GET", "/"): Access(KPI),
+    ("GET", "/login"): Access(PUBLIC),
+    ("POST", "/login"): Access(PUBLIC),
+    ("POST", "/logout"): Access(EVERYONE, ends_session=True),
+    ("GET", "/account"): Access(EVERYONE),
+    ("POST", "/account/password"): Access(EVERYONE),
+    ("GET", "/docs"): Access(EVERYONE),
+    ("GET", "/vendor/plotly.min.js"): Access(PUBLIC),
+    ("POST", "/api/v1/session"): Access(PUBLIC),
+    ("DELETE", "/api/v1/session"): Access(EVERYONE, ends_session=True),
+    ("GET", "/api/v1/me"): Access(EVERYONE),
+    ("GET", "/api/v1/health"): Access(PUBLIC),
+    ("GET", "/api/v1/kpi"): Access(KPI, {"metrics": "offered,aht_s", "by": "queue"}),
+    ("GET", "/api/v1/kpi.csv"): Access(KPI, {"metrics": "offered,aht_s", "by": "queue"}),
+    ("GET", "/api/v1/data-range"): Access(KPI),
+    ("GET", "/api/v1/dimensions/{dimension}/values"): Access(KPI),
+    ("GET", "/api/v1/metrics"): Access(KPI),
+    ("GET", "/api/v1/metrics/{name}"): Access(KPI),
+    ("POST", "/api/v1/local/ingest/csv"): Access(LOCAL_CLI),
+    ("POST", "/api/v1/local/ingest/{connector}"): Access(LOCAL_CLI),
+}
+
+
+def path_for(route: RouteInfo, role: str | None) -> str:
+    values = {
+        "dimension": "queue", "name": "aht_s", "connector": "csv",
+        "agent_id": IN_SCOPE_AGENT.get(role or "admin") or "ana",
+        "team_id": IN_SCOPE_TEAM.get(role or "admin", "Team Aurora"), "queue_id": "Billing",
+    }
+    return route.path.format(**values)
+
+
+@dataclass
+class Matrix:
+    url: str
+    routes: list[RouteInfo]
+    clients: dict[str, httpx.Client]
+
+
+def _client(url: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=120, follow_redirects=False)
+    response = client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Matrix]:
+    data_dir = fill_roles_data_dir(tmp_path_factory.mktemp("access") / "data")
+    with build_runtime(load_settings(data_dir)) as runtime:
+        app = create_app(runtime)
+        server, thread, url, _ = start_server(runtime, app)
+        clients = {role: _client(url, username) for role, username in USERS.items()}
+        try:
+            yield Matrix(url, app_routes(app), clients)
+        finally:
+            for client in clients.values():
+                client.close()
+            server.should_exit = True
+            thread.join(timeout=30)
+
+
+def test_every_served_route_is_in_the_matrix_and_back(matrix: Matrix) -> None:
+    served = {(r.method, r.path) for r in matrix.routes}
+    unlisted = sorted(served - set(EXPECTED))
+    gone = sorted(set(EXPECTED) - served)
+    assert not unlisted, f"routes with no access rule in the matrix: {unlisted}"
+    assert not gone, f"matrix rows for routes the app no longer serves: {gone}"
+
+
+def test_the_code_asks_for_what_the_matrix_says(matrix: Matrix) -> None:
+    """Each route's declared capability grants exactly the roles the matrix lists."""
+    for route in matrix.routes:
+        expected = EXPECTED[(route.method, route.path)].roles
+        if route.capability in (PUBLIC, LOCAL_CLI):
+            assert expected == route.capability, (route.method, route.path, route.capability)
+        elif route.capability == "signed_in":
+            assert expected == EVERYONE, (route.method, route.path)
+        else:
+            assert expected == roles_with(route.capability), (route.method, route.path, route.capability)
+
+
+def _call(client: httpx.Client, route: RouteInfo, role: str | None) -> httpx.Response:
+    access = EXPECTED[(route.method, route.path)]
+    return client.request(route.method, path_for(route, role), params=access.query or None,
+                          json={} if route.method in ("POST", "PUT", "PATCH") else None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_in_or_gets_403(matrix: Matrix, role: str) -> None:
+    client = matrix.clients[role]
+    wrong = []
+    for route in matrix.routes:
+        access = EXPECTED[(route.method, route.path)]
+        if access.ends_session or access.roles == PUBLIC:
+            continue
+        response = _call(client, route, role)
+        allowed = access.roles != LOCAL_CLI and role in access.roles
+        if allowed and (response.status_code in (401, 403) or response.status_code >= 500):
+            wrong.append(f"{route.method} {route.path}: allowed but got {response.status_code} {response.text[:160]}")
+        if not allowed and response.status_code != 403:
+            wrong.append(f"{route.method} {route.path}: denied but got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_nobody_signed_in_gets_401_or_the_login_page(matrix: Matrix) -> None:
+    wrong = []
+    with httpx.Client(base_url=matrix.url, timeout=120, follow_redirects=False) as anonymous:
+        for route in matrix.routes:
+            access = EXPECTED[(route.method, route.path)]
+            if access.roles == PUBLIC:
+                continue
+            response = _call(anonymous, route, None)
+            if access.roles == LOCAL_CLI:
+                ok = response.status_code == 403
+            elif route.path.startswith("/api/") or route.method != "GET":
+                ok = response.status_code == 401
+            else:
+                ok = response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+            if not ok:
+                wrong.append(f"{route.method} {route.path}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_session_ending_routes(matrix: Matrix, role: str) -> None:
+    for route in matrix.routes:
+        if not EXPECTED[(route.method, route.path)].ends_session:
+            continue
+        throwaway = _client(matrix.url, USERS[role])
+        try:
+            response = _call(throwaway, route, role)
+            assert response.status_code in (200, 303), (route.path, response.status_code)
+            assert throwaway.get("/api/v1/me").status_code == 401  # the session is gone
+        finally:
+            throwaway.close()
+
+
+# -- leaks: lists, exports and chart data hold only rows inside the viewer's scope ----------------------
+def _scope_agents(role: str) -> set[str] | None:
+    everyone = {a for members in TEAMS.values() for a in members}
+    north = set(TEAMS["Team Aurora"]) | set(TEAMS["Team Borealis"])
+    return {"agent": {"ana"}, "supervisor": set(TEAMS["Team Aurora"]), "qa_analyst": set(TEAMS["Team Cirrus"]),
+            "manager": north, "admin": everyone}.get(role)
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor", "qa_analyst", "manager", "admin"])
+def test_agent_lists_and_exports_stay_in_scope(matrix: Matrix, role: str) -> None:
+    client, expected = matrix.clients[role], _scope_agents(role)
+    body = client.get("/api/v1/kpi", params={"metrics": "handled", "by": "agent"}).json()
+    assert {r["agent"] for r in body["rows"] if r["agent"]} == expected
+    values = client.get("/api/v1/dimensions/agent/values").json()["values"]
+    assert set(values) == expected
+    exported = client.get("/api/v1/kpi.csv", params={"metrics": "handled", "by": "agent,day"}).text
+    assert {row["agent"] for row in csv.DictReader(io.StringIO(exported)) if row["agent"]} == expected
+    page = client.get("/").text
+    outside = {a for members in TEAMS.values() for a in members} - (expected or set())
+    assert not [a for a in outside if f">{a}<" in page]  # the overview's agent table
+
+
+@pytest.mark.parametrize("role", sorted(OUT_OF_SCOPE_AGENT))
+def test_asking_for_someone_outside_the_scope_is_403(matrix: Matrix, role: str) -> None:
+    client = matrix.clients[role]
+    other, other_team = OUT_OF_SCOPE_AGENT[role], OUT_OF_SCOPE_TEAM[role]
+    response = client.get("/api/v1/kpi", params={"metrics": "handled", "where": f"agent={other}"})
+    assert response.status_code == 403, response.text
+    # a team outside the scope yields no rows of its agents (the team filter cannot widen the scope)
+    rows = client.get("/api/v1/kpi", params={"metrics": "handled", "by": "agent",
+                                             "where": f"team={other_team}"}).json()["rows"]
+    assert not {r["agent"] for r in rows if r["agent"]} - (_scope_agents(role) or set())
+
+
+def test_planners_see_aggregates_not_agents(matrix: Matrix) -> None:
+    client = matrix.clients["planner"]
+    assert client.get("/api/v1/kpi", params={"metrics": "handled", "by": "agent"}).status_code == 403
+    assert client.get("/api/v1/dimensions/agent/values").status_code == 403
+    assert client.get("/api/v1/kpi", params={"metrics": "handled", "by": "team"}).status_code == 200
+    page = client.get("/").text
+    assert "<h2>Agents</h2>" not in page
+
+
+def test_lockout_after_five_failures(tmp_path: Path) -> None:
+    data_dir = fill_roles_data_dir(tmp_path / "data")
+    with build_runtime(load_settings(data_dir)) as runtime:
+        server, thread, url, _ = start_server(runtime)
+        try:
+            with httpx.Client(base_url=url, timeout=60) as client:
+                for _ in range(5):
+                    wrong = client.post("/api/v1/session", json={"username": "ana", "password": "nope"})
+                    assert wrong.status_code == 403
+                right = client.post("/api/v1/session", json={"username": "ana", "password": PASSWORD})
+                assert right.status_code == 403 and "locked" in right.json()["error"]["message"]
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+        audit = runtime.app_db
+        from callboard.org.audit import entries
+
+        with audit.session() as session:
+            assert [e.action for e in entries(session, entity="user")][0] == "lock"
