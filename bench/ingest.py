@@ -5,9 +5,12 @@ Generates a call export of N rows (default 1M), then times, interleaved, median 
     one transaction) - the full path a user runs;
   * duckdb_read_csv: `CREATE TABLE AS SELECT * FROM read_csv(...)` into a fresh DuckDB file (no validation,
     no canonical tables): the floor for "get the rows into the file".
-Last line: one JSON object with rows, callboard_s, duckdb_read_csv_s, rows_per_s, ratio.
+Last line: one JSON object with rows, callboard_s, duckdb_read_csv_s, rows_per_s, ratio. With
+`--connectors`, the same object also carries the platform connectors' figures (bench/ingest_queue_log.py:
+queue_log_lines_per_s, follow_latency_p95_s; bench/ingest_connect.py: connect_ctr_records_per_s), each with
+its own DuckDB-reader baseline measured in the same run.
 
-    uv run python bench/ingest.py --rows 1000000
+    uv run python bench/ingest.py --rows 1000000 --connectors
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connectors", action="store_true", help="also measure queue_log and Amazon Connect CTRs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="callboard-bench-") as tmp:
         work = Path(tmp)
@@ -101,8 +105,15 @@ def main() -> None:
         cb, dd = statistics.median(ours), statistics.median(floor)
     print(f"rows {args.rows:,}  callboard {cb:.2f} s ({args.rows / cb:,.0f} rows/s)  "
           f"duckdb read_csv {dd:.2f} s  ratio {cb / dd:.2f}x")
-    print(json.dumps({"rows": args.rows, "callboard_s": round(cb, 3), "duckdb_read_csv_s": round(dd, 3),
-                      "rows_per_s": round(args.rows / cb), "ratio_to_duckdb_read_csv": round(cb / dd, 2)}))
+    figures: dict[str, object] = {"rows": args.rows, "callboard_s": round(cb, 3), "duckdb_read_csv_s": round(dd, 3),
+                                  "rows_per_s": round(args.rows / cb), "ratio_to_duckdb_read_csv": round(cb / dd, 2)}
+    if args.connectors:
+        import ingest_connect
+        import ingest_queue_log
+
+        figures.update({f"queue_log.{k}": v for k, v in ingest_queue_log.measure().items()})
+        figures.update({f"connect.{k}": v for k, v in ingest_connect.measure().items()})
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
