@@ -40,6 +40,7 @@ def demo(
     """Fill the data directory with a generated contact centre (90 days, 40 agents, 9 queues) and serve it."""
     from callboard.demo import clear_demo, existing_demo_period, generate_demo, load_demo  # numpy: load on use
     from callboard.demo.accounts import demo_org, seed_demo_accounts
+    from callboard.demo.branch_pbx import load_branch_pbx
 
     last_day = parse_date(end_date, "--end-date") if end_date else None
     with open_runtime(data_dir) as runtime:
@@ -59,7 +60,7 @@ def demo(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                 transient=True,
             ) as bar:
-                task = bar.add_task("starting", total=_GENERATION_STEPS + 5 + (1 if existing else 0))
+                task = bar.add_task("starting", total=_GENERATION_STEPS + 6 + (1 if existing else 0))
 
                 def step(message: str) -> None:
                     bar.update(task, description=message, advance=1)
@@ -69,6 +70,9 @@ def demo(
                     clear_demo(store, [])
                 data = generate_demo(seed=seed, days=days, end_date=last_day, scale=scale, progress=step)
                 reports = load_demo(store, data, progress=step)
+                step("branch office queue_log (Asterisk connector)")
+                reports.append(load_branch_pbx(runtime.ingest, runtime.settings.data_dir, last_day=data.end_date,
+                                               days=data.days, seed=seed))
             _print_summary(data, reports, time.perf_counter() - started, runtime.settings.data_dir)
             _print_logins(seed_demo_accounts(runtime.users, runtime.org, data.org))
     if serve:

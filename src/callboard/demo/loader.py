@@ -11,7 +11,7 @@ from callboard.demo.org import LEGACY_SOURCE, SOURCE
 from callboard.records.batch import LoadReport
 from callboard.store.base import AnalyticsStore
 
-DEMO_SOURCES = (SOURCE, LEGACY_SOURCE)
+DEMO_SOURCES = (SOURCE, LEGACY_SOURCE, "asterisk_branch")  # branch_pbx.BRANCH_SOURCE
 _FACT_TABLES = ("contacts", "queue_entries", "agent_segments", "agent_states", "survey_responses", "interval_stats")
 
 
@@ -77,6 +77,7 @@ def clear_demo(store: AnalyticsStore, agent_ids: list[str]) -> int:
             row = con.execute(f'DELETE FROM "{table}" WHERE source IN ({sources})').fetchone()
             deleted += int(row[0]) if row else 0
         con.execute("DROP TABLE _demo_agents")
+        con.execute("DELETE FROM connector_cursors WHERE stream LIKE '%/samples/branch_queue_log'")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

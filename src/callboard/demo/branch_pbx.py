@@ -1,0 +1,94 @@
+"""A branch office on Asterisk: the demo writes its `queue_log` and loads it with the real connector.
+
+The Lisbon sales agents (a024-a029) also take calls on the branch PBX, where they are PJSIP/2001..2006.
+The demo ties those identities to the agents (`callboard identities list --source asterisk_branch`) and
+loads the log through `callboard ingest queue-log`'s code path, so the connector, its cursor and the
+identity map show up populated: the branch queue appears beside the contact-center queues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from callboard.ingest.service import IngestService
+from callboard.records.batch import LoadReport
+
+BRANCH_SOURCE = "asterisk_branch"
+BRANCH_QUEUE = "branch_sales"
+AGENTS = {f"PJSIP/20{i:02d}": f"a0{23 + i}" for i in range(1, 7)}  # PJSIP/2001 -> a024 ... PJSIP/2006 -> a029
+DAYS = 7
+OPEN_H, CLOSE_H = 9, 17
+
+
+@dataclass
+class _Agent:
+    interface: str
+    free_at: float
+
+
+def _day_lines(rng: random.Random, day: dt.date, first_id: int) -> list[tuple[float, str]]:
+    start = dt.datetime.combine(day, dt.time(OPEN_H), tzinfo=dt.timezone.utc).timestamp()
+    close = start + (CLOSE_H - OPEN_H) * 3600
+    lines: list[tuple[float, str]] = []
+    agents = [_Agent(i, start) for i in AGENTS]
+    for agent in agents:
+        lines.append((start - 60, f"NONE|{BRANCH_QUEUE}|{agent.interface}|ADDMEMBER|"))
+        lunch = start + rng.randint(3 * 3600, 4 * 3600)
+        lines.append((lunch, f"NONE|{BRANCH_QUEUE}|{agent.interface}|PAUSE|Lunch"))
+        lines.append((lunch + 1800, f"NONE|{BRANCH_QUEUE}|{agent.interface}|UNPAUSE|"))
+        agent.free_at = start
+        lines.append((close + 600, f"NONE|{BRANCH_QUEUE}|{agent.interface}|REMOVEMEMBER|"))
+    t, n = start, first_id
+    while True:
+        t += rng.expovariate(1 / 420)  # a call every 7 minutes on average
+        if t >= close:
+            break
+        n += 1
+        callid = f"{int(t)}.{n}"
+        caller = f"+35121{rng.randint(1000000, 9999999)}"
+        lines.append((t, f"{callid}|{BRANCH_QUEUE}|NONE|ENTERQUEUE||{caller}|1"))
+        patience = rng.expovariate(1 / 90)
+        agent = min(agents, key=lambda a: a.free_at)
+        answer_at = max(t + rng.uniform(3, 12), agent.free_at)
+        wait = answer_at - t
+        if wait > patience:
+            lines.append((t + patience, f"{callid}|{BRANCH_QUEUE}|NONE|ABANDON|1|1|{int(patience)}"))
+            continue
+        ring_s = rng.randint(2, 9)
+        if rng.random() < 0.1:  # the first agent rung let it ring out
+            other = rng.choice([a for a in agents if a is not agent])
+            lines.append((t + 1, f"{callid}|{BRANCH_QUEUE}|{other.interface}|RINGNOANSWER|15000"))
+        talk = int(max(40, rng.gauss(260, 90)))
+        lines.append((answer_at, f"{callid}|{BRANCH_QUEUE}|{agent.interface}|CONNECT|{int(wait)}|{callid}|{ring_s}"))
+        end = answer_at + talk
+        ended_by = "COMPLETECALLER" if rng.random() < 0.6 else "COMPLETEAGENT"
+        lines.append((end, f"{callid}|{BRANCH_QUEUE}|{agent.interface}|{ended_by}|{int(wait)}|{talk}|1"))
+        agent.free_at = end + rng.uniform(20, 60)  # Asterisk logs no wrap-up: the agent is simply busy
+    return lines
+
+
+def write_branch_log(path: Path, *, last_day: dt.date, days: int = DAYS, seed: int = 7) -> int:
+    """Write `days` (at most DAYS) days of branch calls ending on `last_day`; returns the number of lines."""
+    rng = random.Random(seed)
+    lines: list[tuple[float, str]] = []
+    for offset in range(min(days, DAYS) - 1, -1, -1):
+        day = last_day - dt.timedelta(days=offset)
+        if day.weekday() < 6:  # the branch is closed on Sundays
+            lines += _day_lines(rng, day, first_id=len(lines))
+    lines.sort(key=lambda item: item[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{int(t)}|{text}\n" for t, text in lines), encoding="utf-8")
+    return len(lines)
+
+
+def load_branch_pbx(ingest: IngestService, data_dir: Path, *, last_day: dt.date, days: int = DAYS,
+                    seed: int = 7) -> LoadReport:
+    """Map the branch identities, write the branch queue_log under `data_dir/samples/` and load it."""
+    ingest.map_identities([(BRANCH_SOURCE, interface, agent) for interface, agent in AGENTS.items()])
+    log = data_dir / "samples" / "branch_queue_log"
+    write_branch_log(log, last_day=last_day, days=days, seed=seed)
+    [report] = ingest.ingest("queue-log", [log], source=BRANCH_SOURCE)
+    return report
