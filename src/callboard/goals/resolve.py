@@ -1,0 +1,52 @@
+"""Bind a goal's metric to one catalog definition: the organisation's default variant, and for a queue or
+channel goal the service-level threshold and short-abandon time from the settings (`thresholds_for`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callboard.metrics.catalog import ResolvedMetric
+from callboard.org.settings_service import OrgSettingsService
+
+THRESHOLD_SETTINGS = ("service_level_threshold_s", "short_abandon_s")
+
+
+def settings_values(kpi: Any) -> dict[str, float]:
+    s = kpi.settings
+    return {"service_level_threshold_s": float(s.service_level_threshold_s), "short_abandon_s": float(s.short_abandon_s),
+            "fcr_window_days": float(s.fcr_window_days), "survey_window_days": float(s.survey_window_days)}
+
+
+def queue_channel(kpi: Any, queue: str) -> str | None:
+    """The channel a queue's contacts came in on (the most frequent), or None without data."""
+    result = kpi.query(metrics=["offered"], by=["channel"], where={"queue": [queue]})
+    rows = [r for r in result.rows if isinstance(r.get("offered"), (int, float))]
+    return str(max(rows, key=lambda r: r["offered"])["channel"]) if rows else None
+
+
+def with_org_default(catalog: Any, requested: str, overrides: dict[str, str]) -> str:
+    """A KPI name or a short alias (service_level, aht_s) -> the organisation's default variant of its KPI;
+    an explicit variant id (service_level.genesys_cloud) is kept."""
+    name, bracket, rest = requested.strip().partition("(")
+    name = name.strip()
+    if name in catalog.metrics:
+        return requested
+    metric = catalog.find(name)
+    chosen = overrides.get(metric.kpi)
+    return f"{chosen}{bracket}{rest}" if chosen and chosen in catalog.metrics else requested
+
+
+def resolve_goal_metric(kpi: Any, settings: OrgSettingsService, requested: str, scope_kind: str,
+                        scope_id: str) -> ResolvedMetric:
+    document = settings.current().document
+    values = settings_values(kpi)
+    requested = with_org_default(kpi.catalog, requested, document.metric_defaults)
+    metric = kpi.catalog.find(requested.split("(")[0].strip())
+    uses_thresholds = any(p.setting in THRESHOLD_SETTINGS for p in metric.params.values())
+    if uses_thresholds and scope_kind in ("queue", "channel"):
+        queue = scope_id if scope_kind == "queue" else None
+        channel = scope_id if scope_kind == "channel" else queue_channel(kpi, scope_id)
+        found = settings.thresholds_for(queue=queue, channel=channel, document=document)
+        values["service_level_threshold_s"] = found.service_level_threshold_s
+        values["short_abandon_s"] = found.short_abandon_s
+    return kpi.catalog.resolve(requested, values, document.metric_defaults)  # type: ignore[no-any-return]
