@@ -1,0 +1,143 @@
+"""The one adapter between appraisal packets and the goal and scorecard services.
+
+Goals and scorecards are separate domains (callboard.goals, callboard.scorecards) reached through
+the runtime. While a service is not there yet (module missing, method missing or a different
+signature) the packet shows an empty state saying so instead of failing; an error the service raises
+on purpose (CallboardError, e.g. no scorecard for this team) becomes the section's empty message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from callboard.appraisal.model import GoalLine, ScorecardPoint, Section
+from callboard.appraisal.period import AppraisalPeriod
+from callboard.core.errors import CallboardError
+from callboard.core.viewer import Viewer
+
+log = logging.getLogger("callboard.appraisal")
+NOT_READY = (ImportError, AttributeError, NotImplementedError, TypeError)
+GOALS_PENDING = "Goals are not available in this installation yet."
+SCORECARDS_PENDING = "Scorecards are not available in this installation yet."
+
+
+class DomainServices(Protocol):
+    """The runtime's lazily built services (callboard.runtime.Runtime satisfies it)."""
+
+    @property
+    def goals(self) -> Any: ...
+
+    @property
+    def scorecards(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Fetched:
+    rows: tuple[Any, ...]
+    section: Section
+
+
+def _call(owner: Callable[[], Any], method: str, pending: str, *args: Any) -> tuple[Any, Section | None]:
+    try:
+        service = owner()
+        answer = getattr(service, method)(*args)
+    except CallboardError as exc:
+        return None, Section(False, exc.message)
+    except NOT_READY as exc:
+        log.info("appraisal: %s not ready (%s: %s)", method, type(exc).__name__, exc)
+        return None, Section(False, pending)
+    return answer, None
+
+
+def _first(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _goal_line(raw: Any) -> GoalLine:
+    """A GoalWithProgress (goal: GoalView, progress: GoalProgress) from callboard.goals as a packet line."""
+    goal = _first(raw, "goal", default=raw)
+    progress = _first(raw, "progress", default=raw)
+    scope_kind, scope_id = _first(goal, "scope_kind", default=""), _first(goal, "scope_id", default="")
+    status = _first(progress, "status", "rag")
+    return GoalLine(
+        name=str(_first(goal, "name", "metric", default="goal")),
+        metric=str(_first(goal, "metric", default="")),
+        scope=f"{scope_kind} {scope_id}".strip(),
+        target=float(_first(goal, "target", default=0.0)),
+        direction=str(_first(goal, "direction", default="higher")),
+        actual=_number(_first(progress, "value", "actual")),
+        status=str(status).lower() if status else None,
+        unit=str(_first(goal, "unit", default="")),
+        projected=_number(_first(progress, "projected")),
+        agent_value=_number(_first(progress, "member_value")),
+        metric_title=str(_first(goal, "metric_title", default="")),
+    )
+
+
+def _as_rows(answer: Any) -> Iterable[Any]:
+    if answer is None:
+        return ()
+    rows = _first(answer, "goals", "items", "rows", default=answer)
+    return rows if isinstance(rows, (list, tuple)) else (rows,)
+
+
+def fetch_goals(services: DomainServices, viewer: Viewer, agent_id: str, period: AppraisalPeriod) -> Fetched:
+    answer, failed = _call(lambda: services.goals, "goals_for_agent", GOALS_PENDING, viewer, agent_id,
+                           (period.start, period.end))
+    if failed is not None:
+        return Fetched((), failed)
+    try:
+        lines = tuple(_goal_line(raw) for raw in _as_rows(answer))
+    except NOT_READY + (ValueError,) as exc:
+        log.info("appraisal: goals not understood (%s)", exc)
+        return Fetched((), Section(False, GOALS_PENDING))
+    return Fetched(lines, Section(bool(lines), "" if lines else "No goals applied to this agent in the period."))
+
+
+def _scorecard_point(period: AppraisalPeriod, raw: Any) -> ScorecardPoint:
+    """An AgentScorecard (agent: AgentScore, ranked_agents, team_score, scorecard) from callboard.scorecards."""
+    agent = _first(raw, "agent", default=raw)
+    config = _first(raw, "scorecard", default=None)
+    return ScorecardPoint(
+        period_label=period.label,
+        score=_number(_first(agent, "score")),
+        coverage=_number(_first(agent, "coverage")),
+        rank=_first(agent, "rank"),
+        team_size=_first(raw, "ranked_agents"),
+        name=str(_first(config, "name", default="")) if config is not None else "",
+        team_score=_number(_first(raw, "team_score")),
+    )
+
+
+def fetch_scorecards(services: DomainServices, viewer: Viewer, agent_id: str,
+                     periods: tuple[AppraisalPeriod, ...]) -> Fetched:
+    """The agent's scorecard for each period (oldest first); periods without one are left out."""
+    points: list[ScorecardPoint] = []
+    message = "No scorecard covered this agent in these periods."
+    for period in periods:
+        answer, failed = _call(lambda: services.scorecards, "scorecard_for_agent", SCORECARDS_PENDING, viewer,
+                               agent_id, period.label)
+        if failed is not None:
+            if failed.empty_message == SCORECARDS_PENDING:
+                return Fetched((), failed)
+            message = failed.empty_message
+            continue
+        if answer is not None:
+            try:
+                points.append(_scorecard_point(period, answer))
+            except NOT_READY + (ValueError,) as exc:
+                log.info("appraisal: scorecard not understood (%s)", exc)
+                return Fetched((), Section(False, SCORECARDS_PENDING))
+    scored = tuple(p for p in points if p.score is not None)
+    return Fetched(scored, Section(bool(scored), "" if scored else message))
