@@ -109,7 +109,7 @@ class WallboardService:
     def snapshot(self, viewer: Viewer, queue_ids: Sequence[str] | None = None,
                  team_id: str | None = None) -> WallboardSnapshot:
         now = self._now()
-        key = (viewer.username, viewer.role, viewer.agent_ids, viewer.team_ids, tuple(queue_ids or ()), team_id,
+        key = (viewer.role, viewer.agent_ids, viewer.team_ids, tuple(queue_ids or ()), team_id,
                self.hub.version, now.replace(microsecond=0))
         with self._cache_lock:
             hit = self._cache.get(key)
