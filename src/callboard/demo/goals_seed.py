@@ -15,6 +15,7 @@ from callboard.core.errors import CallboardError
 from callboard.core.viewer import LOCAL_OWNER
 from callboard.goals.model import GoalInput
 from callboard.metrics.browse import KpiBrowser
+from callboard.org.settings_service import OrgSettingsService
 
 # (owner, name, metric, scope kind, scope id, period, collaborative, target nudge: multiply the suggestion)
 DEMO_GOALS: tuple[tuple[str, str, str, str, str, str, bool, float], ...] = (
@@ -37,8 +38,27 @@ def _round(value: float, unit: str) -> float:
     return float(round(value)) if abs(value) >= 10 else round(value, 2)
 
 
+def seed_demo_settings(runtime: Any) -> None:
+    """A first saved settings version (the defaults, stated: voice 80/20, chat 80/45, messaging 80/60, email
+    80% within 4 h), so the admin page shows a version history; skipped if any version exists."""
+    settings = OrgSettingsService(runtime.app_db, runtime.catalog)
+    if settings.current().version:
+        return
+    doc = settings.current().document.model_dump(mode="json")
+    doc["channel_thresholds"].update({
+        "messaging": {"service_level_target_ratio": 0.8, "service_level_threshold_s": 60, "short_abandon_s": 5},
+        "email": {"service_level_target_ratio": 0.8, "service_level_threshold_s": 14400, "short_abandon_s": 0}})
+    try:
+        admin = runtime.users.viewer("admin")
+    except CallboardError:
+        admin = LOCAL_OWNER
+    settings.save(admin, doc)
+
+
 def seed_demo_goals(runtime: Any) -> int:
-    """Create the demo goals; returns how many were created (0 when they exist or the users are missing)."""
+    """Create the demo goals (and a first settings version); returns how many goals were created (0 when they
+    exist or the users are missing)."""
+    seed_demo_settings(runtime)
     goals = runtime.goals
     names = {name for _, name, *_ in DEMO_GOALS}
     if any(g.name in names for g in goals.list_goals(LOCAL_OWNER, include_archived=True)):
