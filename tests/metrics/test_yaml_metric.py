@@ -52,13 +52,17 @@ def test_yaml_metric_through_the_api(custom_metric_data_dir: CustomMetricDataDir
     """The same YAML-only metric over real HTTP from a server built on that data dir."""
     from callboard.core.settings import load_settings
     from callboard.runtime import build_runtime
-    from tests.web.web_live import start_server
+    from callboard.core.viewer import LOCAL_OWNER
+    from tests.web.web_live import sign_in, start_server
 
     custom = custom_metric_data_dir
     runtime = build_runtime(load_settings(custom.data_dir))
+    if "metrics-admin" not in {u.username for u in runtime.users.users(LOCAL_OWNER)}:
+        runtime.users.create_user(LOCAL_OWNER, username="metrics-admin", password="admin-password", role="admin")
     server, thread, url, _ = start_server(runtime)
     try:
         with httpx.Client(base_url=url, timeout=120) as client:
+            sign_in(client, "metrics-admin", "admin-password")
             body = client.get("/api/v1/kpi", params={"metrics": "long_call_rate", "by": "agent"}).json()
             listed = client.get("/api/v1/metrics").json()
     finally:
