@@ -64,8 +64,8 @@ def test_quarters_and_default_period(runtime: Runtime) -> None:
     q4 = runtime.appraisal.packet(sup, "amy", "2026-Q4")
     assert kpi(q4, "aht_s").value == pytest.approx(240.0)  # only October has contacts in Q4
     assert kpi(q4, "aht_s").previous_value == pytest.approx(180.0)  # Q3: c5 alone
-    # amy's last day with data is 20 Oct: the last complete month before it is September
-    assert runtime.appraisal.packet(sup, "amy").period.label == "2026-09"
+    # amy's last day with data is 20 Oct (c3): the default is the month holding it
+    assert runtime.appraisal.default_period(sup, "amy").label == "2026-10"
 
 
 def test_agents_see_their_own_packet_without_team_figures(runtime: Runtime) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from callboard.appraisal.period import last_complete_month, parse_period, period_of_dates
+from callboard.appraisal.period import parse_period, period_of_dates
 from callboard.core.errors import InvalidInput
 
 
@@ -32,9 +32,7 @@ def test_bad_periods_say_how_to_write_one(text: str) -> None:
     assert "YYYY-MM" in (caught.value.hint or "")
 
 
-def test_labels_of_stored_dates_and_last_complete_month() -> None:
+def test_labels_of_stored_dates() -> None:
     assert period_of_dates(dt.date(2026, 10, 1), dt.date(2026, 10, 31)) == "2026-10"
     assert period_of_dates(dt.date(2026, 7, 1), dt.date(2026, 9, 30)) == "2026-Q3"
     assert period_of_dates(dt.date(2026, 7, 3), dt.date(2026, 7, 9)) == "2026-07-03–2026-07-09"
-    assert last_complete_month(dt.date(2026, 11, 22)).label == "2026-10"
-    assert last_complete_month(dt.date(2026, 11, 30)).label == "2026-11"

@@ -39,7 +39,7 @@ def packet_rows(packet: AppraisalPacket) -> list[dict[str, Any]]:
             rows.append({"section": "trend_week", "item": series.label, "metric": series.metric,
                          "period": point.label, "value": point.value, "unit": series.unit})
     for s in packet.scorecards:
-        rows.append({"section": "scorecard", "item": s.name or "overall score", "period": s.period_label,
+        rows.append({"section": "scorecard", "item": "overall score", "period": s.period_label,
                      "value": s.score, "unit": "points", "team_value": s.team_score,
                      "detail": f"rank {s.rank} of {s.team_size}" if s.rank else "not ranked"})
     for c in packet.comments:

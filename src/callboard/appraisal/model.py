@@ -63,7 +63,6 @@ class ScorecardPoint:
     coverage: float | None  # share of the weight with data, 0-1
     rank: int | None
     team_size: int | None  # agents ranked in the team
-    name: str = ""
     team_score: float | None = None
 
 

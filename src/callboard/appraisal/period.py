@@ -84,8 +84,3 @@ def period_of_dates(start: dt.date, end: dt.date) -> str:
             return candidate.label
     return f"{start.isoformat()}–{end.isoformat()}"
 
-
-def last_complete_month(last_day: dt.date) -> AppraisalPeriod:
-    """The latest month that ended on or before `last_day` (the month of `last_day` if it is its last day)."""
-    current = month(last_day.year, last_day.month)
-    return current if current.end == last_day else current.previous()

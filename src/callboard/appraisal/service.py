@@ -14,7 +14,7 @@ from callboard.appraisal.access import is_own, require_export, require_view
 from callboard.appraisal.comments import CommentBook, CommentInfo
 from callboard.appraisal.csv_export import packet_csv
 from callboard.appraisal.model import AppraisalPacket, GoalLine, KpiLine, Section, TrendPoint, TrendSeries
-from callboard.appraisal.period import AppraisalPeriod, last_complete_month, month, parse_period
+from callboard.appraisal.period import AppraisalPeriod, month, parse_period
 from callboard.appraisal.sources import fetch_goals, fetch_scorecards
 from callboard.core.errors import NotFound
 from callboard.core.viewer import LOCAL_OWNER, Viewer
@@ -83,16 +83,11 @@ class AppraisalService:
 
     # -- periods --------------------------------------------------------------------------------------
     def default_period(self, viewer: Viewer, agent_id: str) -> AppraisalPeriod:
-        """The agent's last complete month with data (or the month of their last day with data)."""
+        """The month holding the agent's last day with data (as scorecards and goals default), else this month."""
         require_view(viewer, agent_id)
         span = KpiBrowser(self.runtime.kpi).data_span(where={"agent": [agent_id]}, viewer=viewer)
-        if span.last_day is None:
-            today = utc_now().date()
-            return month(today.year, today.month)
-        complete = last_complete_month(span.last_day)
-        if span.first_day is not None and complete.end < span.first_day:
-            return month(span.last_day.year, span.last_day.month)
-        return complete
+        day = span.last_day or utc_now().date()
+        return month(day.year, day.month)
 
     def resolve_period(self, viewer: Viewer, agent_id: str, period: str | AppraisalPeriod | None) -> AppraisalPeriod:
         if isinstance(period, AppraisalPeriod):
@@ -176,7 +171,7 @@ class AppraisalService:
         team_compared = not is_own(viewer, agent_id) and bool(team_ids)
         team = self._query(viewer, chosen, {"team": [team_ids[-1]]}, metrics) if team_compared else None
         goals = fetch_goals(self.runtime, viewer, agent_id, chosen)
-        cards = fetch_scorecards(self.runtime, viewer, agent_id, chosen.history(HISTORY[chosen.kind]))
+        cards = fetch_scorecards(self.runtime, viewer, agent_id, chosen, HISTORY[chosen.kind])
         labels = dict(KPIS)
         kpis = tuple(
             KpiLine(c.requested, labels.get(c.requested, c.title), c.resolved, c.unit, c.better,

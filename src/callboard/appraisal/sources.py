@@ -40,16 +40,15 @@ class Fetched:
     section: Section
 
 
-def _call(owner: Callable[[], Any], method: str, pending: str, *args: Any) -> tuple[Any, Section | None]:
+def _call(compute: Callable[[], Any], pending: str) -> tuple[Any, Section | None]:
+    """`compute()`, or the empty state to show: the service's own message, or `pending` if it is not there."""
     try:
-        service = owner()
-        answer = getattr(service, method)(*args)
+        return compute(), None
     except CallboardError as exc:
         return None, Section(False, exc.message)
     except NOT_READY as exc:
-        log.info("appraisal: %s not ready (%s: %s)", method, type(exc).__name__, exc)
+        log.info("appraisal: %s (%s: %s)", pending, type(exc).__name__, exc)
         return None, Section(False, pending)
-    return answer, None
 
 
 def _first(obj: Any, *names: str, default: Any = None) -> Any:
@@ -93,8 +92,8 @@ def _as_rows(answer: Any) -> Iterable[Any]:
 
 
 def fetch_goals(services: DomainServices, viewer: Viewer, agent_id: str, period: AppraisalPeriod) -> Fetched:
-    answer, failed = _call(lambda: services.goals, "goals_for_agent", GOALS_PENDING, viewer, agent_id,
-                           (period.start, period.end))
+    answer, failed = _call(lambda: services.goals.goals_for_agent(viewer, agent_id, (period.start, period.end)),
+                           GOALS_PENDING)
     if failed is not None:
         return Fetched((), failed)
     try:
@@ -105,39 +104,37 @@ def fetch_goals(services: DomainServices, viewer: Viewer, agent_id: str, period:
     return Fetched(lines, Section(bool(lines), "" if lines else "No goals applied to this agent in the period."))
 
 
-def _scorecard_point(period: AppraisalPeriod, raw: Any) -> ScorecardPoint:
-    """An AgentScorecard (agent: AgentScore, ranked_agents, team_score, scorecard) from callboard.scorecards."""
-    agent = _first(raw, "agent", default=raw)
-    config = _first(raw, "scorecard", default=None)
+def _scorecard_point(raw: Any) -> ScorecardPoint:
+    """A HistoryPoint (period, score, coverage, rank, ranked_agents, team_score) from callboard.scorecards."""
+    period = _first(raw, "period")
     return ScorecardPoint(
-        period_label=period.label,
-        score=_number(_first(agent, "score")),
-        coverage=_number(_first(agent, "coverage")),
-        rank=_first(agent, "rank"),
+        period_label=str(_first(period, "label", default=period)),
+        score=_number(_first(raw, "score")),
+        coverage=_number(_first(raw, "coverage")),
+        rank=_first(raw, "rank"),
         team_size=_first(raw, "ranked_agents"),
-        name=str(_first(config, "name", default="")) if config is not None else "",
         team_score=_number(_first(raw, "team_score")),
     )
 
 
-def fetch_scorecards(services: DomainServices, viewer: Viewer, agent_id: str,
-                     periods: tuple[AppraisalPeriod, ...]) -> Fetched:
-    """The agent's scorecard for each period (oldest first); periods without one are left out."""
-    points: list[ScorecardPoint] = []
-    message = "No scorecard covered this agent in these periods."
-    for period in periods:
-        answer, failed = _call(lambda: services.scorecards, "scorecard_for_agent", SCORECARDS_PENDING, viewer,
-                               agent_id, period.label)
-        if failed is not None:
-            if failed.empty_message == SCORECARDS_PENDING:
-                return Fetched((), failed)
-            message = failed.empty_message
-            continue
-        if answer is not None:
-            try:
-                points.append(_scorecard_point(period, answer))
-            except NOT_READY + (ValueError,) as exc:
-                log.info("appraisal: scorecard not understood (%s)", exc)
-                return Fetched((), Section(False, SCORECARDS_PENDING))
-    scored = tuple(p for p in points if p.score is not None)
-    return Fetched(scored, Section(bool(scored), "" if scored else message))
+def fetch_scorecards(services: DomainServices, viewer: Viewer, agent_id: str, period: AppraisalPeriod,
+                     count: int) -> Fetched:
+    """The agent's overall score for `period` and the `count - 1` periods of its kind before it (oldest first);
+    periods without a score are left out."""
+    def history() -> Any:
+        from callboard.scorecards.periods import ScorePeriod
+
+        until = ScorePeriod(period.kind, period.start, period.end)
+        return services.scorecards.agent_history(viewer, agent_id, periods=count, until=until)
+
+    answer, failed = _call(history, SCORECARDS_PENDING)
+    if failed is not None:
+        return Fetched((), failed)
+    try:
+        points = tuple(p for p in (_scorecard_point(raw) for raw in answer) if p.score is not None)
+    except NOT_READY + (ValueError,) as exc:
+        log.info("appraisal: scorecard history not understood (%s)", exc)
+        return Fetched((), Section(False, SCORECARDS_PENDING))
+    return Fetched(points, Section(bool(points), "" if points else "No scorecard score for this agent in these "
+                                                                   "periods (no scorecard for the team, or no data)."))
+

@@ -1,8 +1,8 @@
 """Demo supervisor comments, so the appraisal packets of the demo's story agents open populated.
 
 `seed_demo_comments(runtime)` writes one comment per story agent (a005 the star, a020 the struggler,
-a029 the new hire, a012 the team changer) on the last complete month of the demo data, signed by the
-agent's supervisor. Idempotent: an agent who already has a comment on that month gets none.
+a029 the new hire, a012 the team changer) on the month holding the demo's last day (the appraisal
+page's default, where the demo goals are too), signed by the agent's supervisor. Idempotent: an agent who already has a comment on that month gets none.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from callboard.appraisal.period import AppraisalPeriod, last_complete_month
+from callboard.appraisal.period import AppraisalPeriod, month
 from callboard.core.errors import CallboardError
 
 # (agent, supervisor username, comment): the same stories the demo's data tells.
 COMMENTS: tuple[tuple[str, str, str], ...] = (
-    ("a005", "sup.care", "Another excellent month: the best CSAT on the team with a short handle time and very "
+    ("a005", "sup.care", "An excellent month so far: the best CSAT on the team with a short handle time and very "
                          "few transfers. Next: share your call structure with the two newest agents."),
     ("a020", "sup.tech", "Repeat contacts and transfers are still well above the team. We agreed on a weekly "
                          "side-by-side session and a checklist for the top three fault types."),
@@ -40,11 +40,11 @@ class DemoRuntime(Protocol):
 
 
 def demo_comment_period(runtime: DemoRuntime) -> AppraisalPeriod:
-    """The last complete month of the loaded data (the appraisal page's default period)."""
+    """The month holding the last day of the loaded data (the appraisal page's default period)."""
     result = runtime.kpi.query(metrics=["handled"], by=["day"])
     days = [dt.date.fromisoformat(str(r["day"])[:10]) for r in result.rows if r.get("day") and r.get("handled")]
     last = max(days) if days else dt.date.today()
-    return last_complete_month(last)
+    return month(last.year, last.month)
 
 
 def seed_demo_comments(runtime: DemoRuntime) -> int:

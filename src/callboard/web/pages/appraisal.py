@@ -55,7 +55,7 @@ def packet_view(packet: AppraisalPacket) -> dict[str, Any]:
         "status": g.status or "none", "status_text": STATUS_TEXT.get(g.status or "none", g.status or ""),
     } for g in packet.goals]
     scorecards = [{
-        "period": s.period_label, "name": s.name, "score": "—" if s.score is None else f"{s.score:.1f}",
+        "period": s.period_label, "score": "—" if s.score is None else f"{s.score:.1f}",
         "coverage": "—" if s.coverage is None else f"{s.coverage * 100:.0f}%",
         "rank": f"{s.rank} of {s.team_size}" if s.rank else "not ranked",
         "team_score": "—" if s.team_score is None else f"{s.team_score:.1f}",
