@@ -14,6 +14,7 @@ from callboard.cli.common import DataDir, console, friendly_errors, open_runtime
 from callboard.core.timeutil import parse_date
 
 if TYPE_CHECKING:
+    from callboard.runtime import Runtime
     from callboard.demo import DemoData
     from callboard.demo.org import DemoLogin
     from callboard.records.batch import LoadReport
@@ -54,6 +55,7 @@ def demo(
             )
             org = demo_org(seed=seed, first_day=existing[0], days=(existing[1] - existing[0]).days + 1, scale=scale)
             _print_logins(seed_demo_accounts(runtime.users, runtime.org, org))
+            seed_demo_features(runtime)
         else:
             started = time.perf_counter()
             with Progress(
@@ -75,6 +77,7 @@ def demo(
                                                days=data.days, seed=seed))
             _print_summary(data, reports, time.perf_counter() - started, runtime.settings.data_dir)
             _print_logins(seed_demo_accounts(runtime.users, runtime.org, data.org))
+            seed_demo_features(runtime)
     if serve:
         _serve(data_dir, port=port, open_browser=open_browser)
 
@@ -114,6 +117,17 @@ def _print_logins(logins: list[DemoLogin]) -> None:
         + ", ".join(f"{login.username} ({login.role.replace('_', ' ')})" for login in logins) + ".",
         highlight=False, soft_wrap=True,
     )
+
+
+def seed_demo_features(runtime: Runtime) -> None:
+    """Goals, scorecards, appraisal comments: idempotent, so a rerun of the demo adds nothing."""
+    from callboard.demo.appraisal_seed import seed_demo_comments
+    from callboard.demo.goals_seed import seed_demo_goals
+    from callboard.demo.scorecards_seed import seed_demo_scorecards
+
+    seed_demo_goals(runtime)
+    seed_demo_scorecards(runtime)
+    seed_demo_comments(runtime)
 
 
 def _serve(data_dir: Path | None, *, port: int | None, open_browser: bool) -> None:

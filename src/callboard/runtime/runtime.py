@@ -63,13 +63,13 @@ class Runtime:
     def org_settings(self):  # type: ignore[no-untyped-def]
         from callboard.org.settings_service import OrgSettingsService
 
-        return OrgSettingsService(self.app_db)
+        return OrgSettingsService(self.app_db, self.catalog)
 
     @cached_property
     def goals(self):  # type: ignore[no-untyped-def]
         from callboard.goals.service import GoalService
 
-        return GoalService(self.app_db, self.kpi, self.org)
+        return GoalService(self.app_db, self.kpi, self.org, self.org_settings)
 
     @cached_property
     def scorecards(self):  # type: ignore[no-untyped-def]
