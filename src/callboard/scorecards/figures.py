@@ -16,6 +16,7 @@ from typing import Any
 from callboard.metrics.catalog import Catalog, ResolvedMetric
 from callboard.metrics.definitions import Metric
 from callboard.metrics.service import KpiService
+from callboard.scorecards.periods import ScorePeriod
 
 VOLUME_METRIC = "handled"
 
@@ -90,14 +91,34 @@ class ScorecardFigures:
         rate = RateParts(_request(parts[0], resolved), _request(parts[1], resolved)) if parts else None
         return MetricInfo(requested, resolved.resolved_name, metric.title, metric.unit, metric.better, rate)
 
-    def agent_rows(self, metrics: list[MetricInfo], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-        """One query, every agent x team in the period (trusted: the service filters what it returns).
-        Rows carry each metric by its requested name, the rate parts, and `handled`."""
+    @staticmethod
+    def _names(metrics: list[MetricInfo]) -> list[str]:
         names = [VOLUME_METRIC]
         for m in metrics:
             names.append(m.requested)
             if m.rate:
                 names += [m.rate.numerator, m.rate.denominator]
-        names = list(dict.fromkeys(names))
-        result = self.counts.query(metrics=names, by=["agent", "team"], from_date=start, to_date=end)
+        return list(dict.fromkeys(names))
+
+    def agent_rows(self, metrics: list[MetricInfo], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+        """One query, every agent x team in the period (trusted: the service filters what it returns).
+        Rows carry each metric by its requested name, the rate parts, and `handled`."""
+        result = self.counts.query(metrics=self._names(metrics), by=["agent", "team"], from_date=start, to_date=end)
         return [row for row in result.rows if row.get("agent") is not None]
+
+    def rows_by_period(self, metrics: list[MetricInfo], periods: tuple[ScorePeriod, ...]
+                       ) -> dict[ScorePeriod, list[dict[str, Any]]]:
+        """Agent x team rows for several consecutive periods: ONE query grouped by week or month when the
+        periods are weeks or months (the catalog's week starts on Monday, as ISO weeks do), else one per period."""
+        if not periods:
+            return {}
+        kind = periods[0].kind
+        if kind not in ("week", "month") or len(periods) == 1:
+            return {p: self.agent_rows(metrics, p.start, p.end) for p in periods}
+        result = self.counts.query(metrics=self._names(metrics), by=["agent", "team", kind],
+                                   from_date=min(p.start for p in periods), to_date=max(p.end for p in periods))
+        by_start: dict[str, list[dict[str, Any]]] = {}
+        for row in result.rows:
+            if row.get("agent") is not None and row.get(kind) is not None:
+                by_start.setdefault(str(row[kind])[:10], []).append(row)
+        return {p: by_start.get(p.start.isoformat(), []) for p in periods}

@@ -17,21 +17,18 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from callboard.core.errors import Conflict, Forbidden, NotFound
+from callboard.core.errors import Forbidden, NotFound
 from callboard.core.viewer import LOCAL_OWNER, Viewer
 from callboard.metrics.browse import KpiBrowser
 from callboard.metrics.service import KpiService
-from callboard.org import audit
 from callboard.org.org import OrgService
 from callboard.scorecards import config as cfg
+from callboard.scorecards.configs import ScorecardConfigs
 from callboard.scorecards.compute import score_team
 from callboard.scorecards.figures import VOLUME_METRIC, MetricInfo, ScorecardFigures
 from callboard.scorecards.periods import ScorePeriod, parse_period, period_containing
 from callboard.scorecards.results import AgentScorecard, HistoryPoint, QaScore, TeamHistory, TeamScorecard
 from callboard.store.appdb.engine import AppDb
-from callboard.store.appdb.models import Scorecard
 
 QaProvider = Callable[[tuple[str, ...], ScorePeriod], Mapping[str, QaScore]]
 HISTORY_PERIODS = 6
@@ -43,7 +40,7 @@ def no_qa_scores(agent_ids: tuple[str, ...], period: ScorePeriod) -> Mapping[str
     return {}
 
 
-class ScorecardService:
+class ScorecardService(ScorecardConfigs):
     def __init__(self, app_db: AppDb, kpi: KpiService, org: OrgService, *,
                  qa_scores: QaProvider = no_qa_scores) -> None:
         self.db = app_db
@@ -60,111 +57,6 @@ class ScorecardService:
             if self._figures is None:
                 self._figures = ScorecardFigures(self.kpi)
             return self._figures
-
-    # -- configurations ----------------------------------------------------------------------------
-    def list_scorecards(self, viewer: Viewer) -> list[cfg.ScorecardConfig]:
-        viewer.require("view_scorecards")
-        with self.db.session() as s:
-            return [cfg.to_config(r) for r in cfg.find_rows(s)
-                    if r.applies_to_kind == "role" or viewer.sees_team(r.applies_to_id)]
-
-    def get_scorecard(self, viewer: Viewer, scorecard_id: int) -> cfg.ScorecardConfig:
-        viewer.require("view_scorecards")
-        with self.db.session() as s:
-            row = self._row(s, scorecard_id)
-            if row.applies_to_kind == "team":
-                viewer.require_team(row.applies_to_id)
-            return cfg.to_config(row)
-
-    def create_scorecard(self, viewer: Viewer, spec: cfg.ScorecardSpec) -> cfg.ScorecardConfig:
-        spec = self._check_change(viewer, spec)
-        now = audit.utc_now()
-        with self.db.session() as s:
-            self._unique(s, spec, None)
-            row = Scorecard(created_at=now, updated_at=now)
-            cfg.apply_spec(s, row, spec, now)
-            s.add(row)
-            s.flush()
-            after = cfg.to_config(row)
-            audit.record(s, actor=viewer.username, action="create", entity="scorecard", entity_id=row.id,
-                         after=after.as_dict())
-            return after
-
-    def update_scorecard(self, viewer: Viewer, scorecard_id: int, spec: cfg.ScorecardSpec) -> cfg.ScorecardConfig:
-        spec = self._check_change(viewer, spec)
-        with self.db.session() as s:
-            row = self._row(s, scorecard_id)
-            before = cfg.to_config(row)
-            self._check_scope(viewer, before.applies_to_kind, before.applies_to_id)
-            self._unique(s, spec, scorecard_id)
-            cfg.apply_spec(s, row, spec, audit.utc_now())
-            s.flush()
-            after = cfg.to_config(row)
-            audit.record(s, actor=viewer.username, action="update", entity="scorecard", entity_id=scorecard_id,
-                         before=before.as_dict(), after=after.as_dict())
-            return after
-
-    def delete_scorecard(self, viewer: Viewer, scorecard_id: int) -> None:
-        viewer.require("manage_scorecards")
-        with self.db.session() as s:
-            row = self._row(s, scorecard_id)
-            before = cfg.to_config(row)
-            self._check_scope(viewer, before.applies_to_kind, before.applies_to_id)
-            s.delete(row)
-            audit.record(s, actor=viewer.username, action="delete", entity="scorecard", entity_id=scorecard_id,
-                         before=before.as_dict())
-
-    def changes(self, viewer: Viewer, *, limit: int = 20) -> list[audit.AuditRow]:
-        """Recent audited changes to scorecards of the teams in the viewer's scope (role scorecard: all)."""
-        viewer.require("manage_scorecards")
-        with self.db.session() as s:
-            rows = audit.entries(s, entity="scorecard", limit=200)
-
-        def visible(row: audit.AuditRow) -> bool:
-            body = row.after or row.before or {}
-            return body.get("applies_to_kind") != "team" or viewer.sees_team(str(body.get("applies_to_id")))
-
-        return [r for r in rows if visible(r)][:limit]
-
-    def _check_change(self, viewer: Viewer, spec: cfg.ScorecardSpec) -> cfg.ScorecardSpec:
-        viewer.require("manage_scorecards")
-        team_ids = {t.id for t in self.org.teams(LOCAL_OWNER)}
-        spec = cfg.validate(spec, team_ids=team_ids, metric_better=lambda m: self.figures.describe(m).better)
-        self._check_scope(viewer, spec.applies_to_kind, spec.applies_to_id)
-        return spec
-
-    @staticmethod
-    def _check_scope(viewer: Viewer, kind: str, target: str) -> None:
-        if kind == "team":
-            viewer.require_team(target)
-        elif viewer.team_ids is not None:
-            raise Forbidden("only an administrator may change the organisation-wide role scorecard",
-                            hint="configure a scorecard for one of your teams instead")
-
-    @staticmethod
-    def _unique(session: Session, spec: cfg.ScorecardSpec, own_id: int | None) -> None:
-        for row in cfg.find_rows(session):
-            if (row.applies_to_kind, row.applies_to_id) == (spec.applies_to_kind, spec.applies_to_id) \
-                    and row.id != own_id:
-                raise Conflict(f"{spec.applies_to_kind} {spec.applies_to_id} already has scorecard {row.id} "
-                               f"'{row.name}'", hint=f"edit scorecard {row.id} instead")
-
-    @staticmethod
-    def _row(session: Session, scorecard_id: int) -> Scorecard:
-        row = session.get(Scorecard, scorecard_id)
-        if row is None:
-            raise NotFound(f"no scorecard {scorecard_id}", hint="see /api/v1/scorecards for the list")
-        return row
-
-    def config_for_team(self, team_id: str) -> cfg.ScorecardConfig | None:
-        """The team's own scorecard, else the role scorecard for agents, else None."""
-        with self.db.session() as s:
-            rows = cfg.find_rows(s)
-            for kind, target in (("team", team_id), ("role", "agent")):
-                for row in rows:
-                    if (row.applies_to_kind, row.applies_to_id) == (kind, target):
-                        return cfg.to_config(row)
-        return None
 
     # -- periods -----------------------------------------------------------------------------------
     def last_data_day(self) -> dt.date | None:
@@ -198,50 +90,55 @@ class ScorecardService:
         """One agent's scorecard with their rank in the team they worked in most during the period."""
         viewer.require("view_scorecards")
         viewer.require_agent(agent_id)
-        home = self._home_team(agent_id)
-        home_config = self.config_for_team(home) if home else self.config_for_team("")
-        kind = home_config.period if home_config else "month"
-        resolved = self.resolve_period(kind, period)
-        rows = self._rows(resolved, self._metrics_of_all())
-        team_id = self._team_in(rows, agent_id) or home
-        if team_id is None:
+        resolved = self.resolve_period(self._agent_kind(agent_id), period)
+        card = self._agent_cards(agent_id, (resolved,))[0]
+        if card is None:
             raise NotFound(f"agent {agent_id} has no contacts in {resolved.label} and no team",
                            hint="pick another period, or put the agent in a team")
-        config = self._config_or_fail(team_id)
-        team = self._score(config, team_id, resolved, rows, extra_agent=agent_id)
-        mine = next(a for a in team.agents if a.agent_id == agent_id)
-        return AgentScorecard(mine, team.team_id, team.team_name, team.period, team.scorecard, team.items,
-                              team.team_score, team.ranked_agents, team.ranking_rule)
+        return card
 
     def agent_history(self, viewer: Viewer, agent_id: str, *, periods: int = HISTORY_PERIODS,
                       until: ScorePeriod | str | None = None) -> tuple[HistoryPoint, ...]:
-        """Score, fair score and rank for the last `periods` periods (oldest first), one query per period."""
-        latest = self.scorecard_for_agent(viewer, agent_id, until)
+        """Score, fair score and rank for the last `periods` periods (oldest first): one KPI query in all for
+        weeks and months, one per period for quarters."""
+        return self.agent_card_and_history(viewer, agent_id, until, periods=periods)[1]
+
+    def agent_card_and_history(self, viewer: Viewer, agent_id: str, period: ScorePeriod | str | None = None, *,
+                               periods: int = HISTORY_PERIODS) -> tuple[AgentScorecard | None,
+                                                                       tuple[HistoryPoint, ...]]:
+        """The card for `period` (None when the agent has no team and no data then) and the history ending
+        with it, from the same query."""
+        viewer.require("view_scorecards")
+        viewer.require_agent(agent_id)
+        history = self.resolve_period(self._agent_kind(agent_id), period).last(periods)
+        cards = self._agent_cards(agent_id, history)
         points = []
-        for period in latest.period.last(periods):
-            if period == latest.period:
-                card = latest
-            else:
-                try:
-                    card = self.scorecard_for_agent(viewer, agent_id, period)
-                except NotFound:
-                    points.append(HistoryPoint(period, None, None, None, 0.0, None, 0, None))
-                    continue
+        for period_, card in zip(history, cards, strict=True):
+            if card is None:
+                points.append(HistoryPoint(period_, None, None, None, 0.0, None, 0, None))
+                continue
             a = card.agent
-            points.append(HistoryPoint(period, card.team_id, a.score, a.fair_score, a.coverage, a.rank,
+            points.append(HistoryPoint(period_, card.team_id, a.score, a.fair_score, a.coverage, a.rank,
                                        card.ranked_agents, card.team_score))
-        return tuple(points)
+        return cards[-1], tuple(points)
 
     def team_history(self, viewer: Viewer, team_id: str, *, periods: int = HISTORY_PERIODS,
                      until: ScorePeriod | str | None = None) -> TeamHistory:
+        return self.team_card_and_history(viewer, team_id, until, periods=periods)[1]
+
+    def team_card_and_history(self, viewer: Viewer, team_id: str, period: ScorePeriod | str | None = None, *,
+                              periods: int = HISTORY_PERIODS) -> tuple[TeamScorecard, TeamHistory]:
+        """The ranking for `period` and each agent's score over the periods ending with it (one query)."""
         self._require_team_view(viewer, team_id)
         config = self._config_or_fail(team_id)
-        last = self.resolve_period(config.period, until)
-        cards = [self._score(config, team_id, p) for p in last.last(periods)]
+        history = self.resolve_period(config.period, period).last(periods)
+        rows = self.figures.rows_by_period(list(self._metrics_of(config).values()), history)
+        names = KpiBrowser(self.kpi).agent_names(None)
+        cards = [self._score(config, team_id, p, rows[p], names=names) for p in history]
         agents = sorted({(a.agent_id, a.agent_name) for c in cards for a in c.agents if a.score is not None})
         by_period = [{a.agent_id: a.score for a in c.agents} for c in cards]
-        return TeamHistory(team_id, tuple(c.period for c in cards), tuple(c.team_score for c in cards),
-                           tuple((a, n, tuple(p.get(a) for p in by_period)) for a, n in agents))
+        return cards[-1], TeamHistory(team_id, tuple(c.period for c in cards), tuple(c.team_score for c in cards),
+                                      tuple((a, n, tuple(p.get(a) for p in by_period)) for a, n in agents))
 
     # -- internals ---------------------------------------------------------------------------------
     def _require_team_view(self, viewer: Viewer, team_id: str) -> None:
@@ -266,19 +163,62 @@ class ScorecardService:
             names = {i.metric for r in cfg.find_rows(s) for i in r.items if i.kind == "kpi"}
         return {m: self.figures.describe(m) for m in sorted(names)}
 
-    def _rows(self, period: ScorePeriod, infos: Mapping[str, MetricInfo]) -> list[dict[str, Any]]:
-        return self.figures.agent_rows(list(infos.values()), period.start, period.end)
+    def _agent_kind(self, agent_id: str) -> str:
+        """The period kind of the scorecard of the agent's latest team (else the role default's, else month)."""
+        rows = [m for m in self.org.memberships() if m.agent_id == agent_id]
+        home = max(rows, key=lambda m: m.valid_from).team_id if rows else ""
+        config = self.config_for_team(home)
+        return config.period if config else "month"
+
+    def _membership_team(self, agent_id: str, period: ScorePeriod) -> str | None:
+        """The team the agent belonged to for most of the period (app database, effective-dated)."""
+        start = dt.datetime.combine(period.start, dt.time())
+        end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
+        overlap: dict[str, float] = {}
+        for m in self.org.memberships():
+            if m.agent_id == agent_id and m.valid_from < end and (m.valid_to is None or m.valid_to > start):
+                days = (min(end, m.valid_to or end) - max(start, m.valid_from)).total_seconds()
+                overlap[m.team_id] = overlap.get(m.team_id, 0.0) + days
+        return max(sorted(overlap), key=lambda t: overlap[t]) if overlap else None
 
     @staticmethod
-    def _team_in(rows: list[dict[str, Any]], agent_id: str) -> str | None:
+    def _data_team(rows: list[dict[str, Any]], agent_id: str) -> str | None:
+        """The team the agent handled most contacts in, per the analytics store."""
         mine = [r for r in rows if r["agent"] == agent_id and r.get("team") is not None]
         if not mine:
             return None
         return str(max(mine, key=lambda r: (r.get(VOLUME_METRIC) or 0, str(r["team"])))["team"])
 
-    def _home_team(self, agent_id: str) -> str | None:
-        current = [m for m in self.org.memberships() if m.agent_id == agent_id]
-        return max(current, key=lambda m: m.valid_from).team_id if current else None
+    def _agent_cards(self, agent_id: str, periods: tuple[ScorePeriod, ...]) -> list[AgentScorecard | None]:
+        """The agent's card per period (None: no team and no data), from one query when possible."""
+        member_of = {p: self._membership_team(agent_id, p) for p in periods}
+        configs = {t: self.config_for_team(t) for t in set(member_of.values()) if t}
+        if all(member_of.values()) and all(configs.values()):
+            infos: dict[str, MetricInfo] = {}
+            for config in configs.values():
+                infos.update(self._metrics_of(config))  # type: ignore[union-attr]
+        else:
+            infos = self._metrics_of_all()
+        rows = self.figures.rows_by_period(list(infos.values()), periods)
+        names = KpiBrowser(self.kpi).agent_names(None)
+        cards: list[AgentScorecard | None] = []
+        for period in periods:
+            team_id = self._data_team(rows[period], agent_id)
+            config = self.config_for_team(team_id) if team_id else None
+            if config is None or not set(self._metrics_of(config)) <= set(infos):
+                team_id = member_of[period]
+                config = self.config_for_team(team_id) if team_id else None
+            if team_id is None:
+                cards.append(None)
+                continue
+            if config is None:
+                self._config_or_fail(team_id)
+            assert config is not None
+            team = self._score(config, team_id, period, rows[period], extra_agent=agent_id, names=names)
+            mine = next(a for a in team.agents if a.agent_id == agent_id)
+            cards.append(AgentScorecard(mine, team.team_id, team.team_name, team.period, team.scorecard, team.items,
+                                        team.team_score, team.ranked_agents, team.ranking_rule))
+        return cards
 
     def _members(self, team_id: str, period: ScorePeriod) -> set[str]:
         start = dt.datetime.combine(period.start, dt.time())
@@ -287,16 +227,18 @@ class ScorecardService:
                 if m.team_id == team_id and m.valid_from < end and (m.valid_to is None or m.valid_to > start)}
 
     def _score(self, config: cfg.ScorecardConfig, team_id: str, period: ScorePeriod,
-               rows: list[dict[str, Any]] | None = None, extra_agent: str | None = None) -> TeamScorecard:
+               rows: list[dict[str, Any]] | None = None, extra_agent: str | None = None,
+               names: Mapping[str, str] | None = None) -> TeamScorecard:
         infos = self._metrics_of(config)
         if rows is None:
-            rows = self._rows(period, infos)
+            rows = self.figures.agent_rows(list(infos.values()), period.start, period.end)
         team_rows = [r for r in rows if r.get("team") == team_id]
         present = {str(r["agent"]) for r in team_rows}
         for agent in sorted((self._members(team_id, period) | ({extra_agent} if extra_agent else set())) - present):
             team_rows.append({"agent": agent, "team": team_id})
         agent_ids = tuple(sorted({str(r["agent"]) for r in team_rows}))
         qa = self.qa_scores(agent_ids, period) if any(i.kind == "qa" for i in config.items) else {}
-        names = KpiBrowser(self.kpi).agent_names(None)
+        if names is None:
+            names = KpiBrowser(self.kpi).agent_names(None)
         return score_team(config=config, infos=infos, rows=team_rows, qa=qa, names=names, period=period,
                           team_id=team_id, team_name=self.team_names().get(team_id, team_id))

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from callboard.core.errors import NotFound
 from callboard.core.viewer import Viewer
 from callboard.scorecards.periods import ScorePeriod
 from callboard.scorecards.results import AgentScorecard, HistoryPoint, ItemScore, TeamHistory
@@ -136,8 +137,7 @@ def scorecards_index(request: Request, ctx: Ctx, viewer: ViewViewer) -> Response
 def team_page(request: Request, ctx: Ctx, viewer: ViewViewer, team_id: str, period: PeriodQuery = None) -> Response:
     service = ctx.runtime.scorecards
     with ctx.engine():
-        card = service.team_scorecards(viewer, team_id, period)
-        history = service.team_history(viewer, team_id, until=card.period)
+        card, history = service.team_card_and_history(viewer, team_id, period)
     rows = [{"agent": a, "cells": [cell(i) for i in a.items], "score": score_text(a.score),
              "fair": score_text(a.fair_score), "coverage": f"{a.coverage * 100:.0f}%"} for a in card.agents]
     outliers = [(a, o) for a in card.agents for o in a.outliers]
@@ -159,8 +159,11 @@ def team_page(request: Request, ctx: Ctx, viewer: ViewViewer, team_id: str, peri
 def agent_page(request: Request, ctx: Ctx, viewer: ViewViewer, agent_id: str, period: PeriodQuery = None) -> Response:
     service = ctx.runtime.scorecards
     with ctx.engine():
-        card: AgentScorecard = service.scorecard_for_agent(viewer, agent_id, period)
-        history = service.agent_history(viewer, agent_id, until=card.period)
+        found, history = service.agent_card_and_history(viewer, agent_id, period)
+    if found is None:
+        raise NotFound(f"agent {agent_id} has no contacts and no team in {history[-1].period.label}",
+                       hint="pick another period")
+    card: AgentScorecard = found
     summaries = {s.position: s for s in card.items}
     items = [{"item": i, "cell": cell(i), "team": summaries[i.position]} for i in card.agent.items]
     query = urlencode({"period": card.period.label})
