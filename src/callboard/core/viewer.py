@@ -16,19 +16,19 @@ ROLES = ("agent", "supervisor", "qa_analyst", "planner", "manager", "admin")
 # What each role may do. Data scope (which agents) is separate: see Viewer.agent_ids.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "agent": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_goals", "view_scorecards",
-                        "view_evaluations"}),
+                        "view_evaluations", "view_appraisals"}),
     "supervisor": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_goals", "manage_goals",
                              "view_scorecards", "view_evaluations", "view_wallboard", "comment_appraisals",
-                             "export_appraisals"}),
+                             "export_appraisals", "view_appraisals"}),
     "qa_analyst": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_evaluations",
                              "manage_evaluations", "view_scorecards"}),
     "planner": frozenset({"view_kpis", "view_wallboard", "view_schedules", "manage_schedules"}),
     "manager": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_goals", "manage_goals",
                           "view_scorecards", "manage_scorecards", "view_evaluations", "view_wallboard",
-                          "comment_appraisals", "export_appraisals", "view_schedules"}),
+                          "comment_appraisals", "export_appraisals", "view_appraisals", "view_schedules"}),
     "admin": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_goals", "manage_goals",
                         "view_scorecards", "manage_scorecards", "view_evaluations", "manage_evaluations",
-                        "view_wallboard", "comment_appraisals", "export_appraisals", "view_schedules",
+                        "view_wallboard", "comment_appraisals", "export_appraisals", "view_appraisals", "view_schedules",
                         "manage_schedules", "manage_users", "manage_settings", "view_audit", "ingest"}),
 }
 
@@ -51,7 +51,9 @@ class Viewer:
 
     def require(self, capability: str) -> None:
         if not self.can(capability):
-            raise Forbidden(f"a {self.role.replace('_', ' ')} cannot {capability.replace('_', ' ')}",
+            role = self.role.replace("_", " ")
+            article = "an" if role[:1] in "aeiou" else "a"
+            raise Forbidden(f"{article} {role} cannot {capability.replace('_', ' ')}",
                             hint="ask an administrator if you need this")
 
     def sees_agent(self, agent_id: str) -> bool:

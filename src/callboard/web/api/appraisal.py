@@ -36,7 +36,7 @@ Period = Annotated[str | None, Query(description="A month `2026-10` or a quarter
 Context = Annotated[WebContext, Depends(get_context)]
 Exporter = Annotated[Viewer, Depends(allow("export_appraisals"))]
 # Agents (their own packet), supervisors, managers, admins; the service refuses QA analysts.
-Reader = Annotated[Viewer, Depends(allow("view_agent_detail"))]
+Reader = Annotated[Viewer, Depends(allow("view_appraisals"))]
 
 
 class CommentIn(BaseModel):

@@ -25,7 +25,7 @@ from callboard.web.pages.overview import _delta as change_text
 router = APIRouter(tags=["pages"])
 
 # Opening a packet: agents (their own), supervisors, managers, admins; the service refuses QA analysts.
-AppraisalViewer = Annotated[Viewer, Depends(allow("view_agent_detail"))]
+AppraisalViewer = Annotated[Viewer, Depends(allow("view_appraisals"))]
 STATUS_TEXT = {"green": "met", "amber": "close", "red": "missed", "none": "no data", "not_started": "not started"}
 
 
