@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import webbrowser
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -49,10 +50,14 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option("--port", "-p", help="Port (default 8765)")] = None,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the overview in a browser")] = False,
+    follow_queue_log: Annotated[
+        Path | None, typer.Option("--follow-queue-log", help="Tail an Asterisk queue_log: loads it and feeds the live wallboard")
+    ] = None,
 ) -> None:
     """Serve the overview page and the JSON API: `callboard serve --port 8765 --open`."""
     import uvicorn
 
+    from callboard.web.api.wallboard import start_queue_log_follower
     from callboard.web.app import create_app
 
     with open_runtime(data_dir) as runtime:
@@ -61,10 +66,13 @@ def serve(
         bind_port = port if port is not None else settings.port
         _check_port_free(bind_host, bind_port)
         app = create_app(runtime)
+        if follow_queue_log is not None:
+            start_queue_log_follower(app, follow_queue_log)
         local_host = "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host
         local_url = f"http://{local_host}:{bind_port}"
         shown = f"http://{'localhost' if local_host == '127.0.0.1' else local_host}:{bind_port}/"
-        server = uvicorn.Server(uvicorn.Config(app, host=bind_host, port=bind_port, log_level="warning"))
+        server = uvicorn.Server(uvicorn.Config(app, host=bind_host, port=bind_port, log_level="warning",
+                                               timeout_graceful_shutdown=3))
         handles: list[ServerHandle] = []
 
         def started() -> None:
@@ -83,5 +91,6 @@ def serve(
         except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled; stopping is the normal way out
             pass
         finally:
+            runtime.wallboard.stop_followers()
             for handle in handles:
                 withdraw_server(settings.data_dir, handle)

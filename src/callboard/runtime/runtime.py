@@ -81,7 +81,7 @@ class Runtime:
     def wallboard(self):  # type: ignore[no-untyped-def]
         from callboard.wallboard.service import WallboardService
 
-        return WallboardService(self.store, self.settings)
+        return WallboardService(self.store, self.settings, kpi=self.kpi)
 
     @cached_property
     def appraisal(self):  # type: ignore[no-untyped-def]

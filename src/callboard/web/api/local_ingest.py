@@ -34,6 +34,7 @@ def ingest_csv(body: LocalIngestRequest, ctx: Annotated[WebContext, Depends(get_
         )
         body_out = _reports_body(ctx, reports)
     ctx.invalidate()
+    ctx.runtime.wallboard.data_changed("load")
     return body_out
 
 
@@ -56,6 +57,7 @@ def ingest_connector(
         body_out = _reports_body(ctx, reports)
     if reports:
         ctx.invalidate()
+        ctx.runtime.wallboard.data_changed("load")
     return body_out
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from callboard.core.errors import Forbidden, NotFound
 from callboard.core.viewer import Viewer
 from callboard.metrics.outliers import MIN_VOLUME, OutlierColumn, flag_outliers
-from callboard.web.api.kpi import KpiViewer
+from callboard.web.auth import allow
 from callboard.web.context import WebContext, get_context
 from callboard.web.format import exact_value, format_value
 from callboard.web.pages import drill_links as dl
@@ -97,6 +97,9 @@ def team_names(ctx: WebContext, viewer: Viewer) -> dict[str, tuple[str, str]]:
     return {t.id: (t.name, t.site_name) for t in ctx.runtime.org.teams(viewer)}
 
 
+TeamViewer = Annotated[Viewer, Depends(allow("view_teams"))]  # every role but agents (they open their own page)
+
+
 def _no_agents(viewer: Viewer) -> None:
     if viewer.role == "agent":
         raise Forbidden("team pages compare agents; an agent opens their own page",
@@ -104,7 +107,7 @@ def _no_agents(viewer: Viewer) -> None:
 
 
 @router.get("/teams", response_class=HTMLResponse, include_in_schema=False)
-def teams(request: Request, ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer,
+def teams(request: Request, ctx: Annotated[WebContext, Depends(get_context)], viewer: TeamViewer,
           from_: From = None, to: str | None = None) -> HTMLResponse:
     _no_agents(viewer)
     period = dl.choose_period(ctx, viewer, from_, to)
@@ -135,7 +138,7 @@ def teams(request: Request, ctx: Annotated[WebContext, Depends(get_context)], vi
 
 
 @router.get("/teams/{team_id}", response_class=HTMLResponse, include_in_schema=False)
-def team(request: Request, team_id: str, ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer,
+def team(request: Request, team_id: str, ctx: Annotated[WebContext, Depends(get_context)], viewer: TeamViewer,
          from_: From = None, to: str | None = None) -> HTMLResponse:
     _no_agents(viewer)
     viewer.require_team(team_id)
