@@ -89,6 +89,36 @@ class Runtime:
 
         return AppraisalService(self)
 
+    @cached_property
+    def quality(self):  # type: ignore[no-untyped-def]
+        from callboard.quality.service import QualityService
+
+        return QualityService(self.app_db, self.store, self.kpi, self.org)
+
+    @cached_property
+    def calibration(self):  # type: ignore[no-untyped-def]
+        from callboard.quality.calibration_service import CalibrationService
+
+        return CalibrationService(self.app_db, self.org)
+
+    @cached_property
+    def sampling(self):  # type: ignore[no-untyped-def]
+        from callboard.quality.sampling_service import SamplingService
+
+        return SamplingService(self.app_db, self.store, self.org)
+
+    @cached_property
+    def forecasting(self):  # type: ignore[no-untyped-def]
+        from callboard.workforce.forecast_service import ForecastService
+
+        return ForecastService(self.app_db, self.store, self.kpi, self.settings)
+
+    @cached_property
+    def schedules(self):  # type: ignore[no-untyped-def]
+        from callboard.workforce.schedule_service import ScheduleService
+
+        return ScheduleService(self.app_db, self.store, self.settings, self.org)
+
     def close(self) -> None:
         if not self._closed:
             if "app_db" in self.__dict__:

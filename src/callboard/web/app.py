@@ -19,14 +19,21 @@ from starlette.concurrency import run_in_threadpool
 
 from callboard.core.errors import CallboardError, NotFound
 from callboard.runtime import Runtime
+from callboard.web.api import adherence as adherence_api
 from callboard.web.api import appraisal as appraisal_api
 from callboard.web.api import audit as audit_api
 from callboard.web.api import browse as browse_api
+from callboard.web.api import calibration as calibration_api
 from callboard.web.api import contacts as contacts_api
+from callboard.web.api import erlang as erlang_api
+from callboard.web.api import forecast as forecast_api
 from callboard.web.api import goals as goals_api
 from callboard.web.api import kpi as kpi_api
 from callboard.web.api import local_ingest as local_ingest_api
 from callboard.web.api import metrics as metrics_api
+from callboard.web.api import quality as quality_api
+from callboard.web.api import sampling as sampling_api
+from callboard.web.api import schedules as schedules_api
 from callboard.web.api import scorecards as scorecards_api
 from callboard.web.api import settings as settings_api
 from callboard.web.api import wallboard as wallboard_api
@@ -37,13 +44,16 @@ from callboard.web.pages import (
     agent,
     api_docs,
     appraisal,
+    calibration,
     goals,
     login,
     overview,
+    quality,
     queue,
     scorecards,
     team,
     wallboard,
+    workforce,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -93,11 +103,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(metrics_api.router)
     app.include_router(browse_api.router)
     app.include_router(local_ingest_api.router)
-    for api in (goals_api, scorecards_api, contacts_api, wallboard_api, appraisal_api, settings_api, audit_api):
+    for api in (goals_api, scorecards_api, contacts_api, wallboard_api, appraisal_api, settings_api, audit_api,
+                quality_api, calibration_api, sampling_api, erlang_api, forecast_api, schedules_api, adherence_api):
         app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(overview.router)
-    for pages in (team, agent, queue, goals, scorecards, wallboard, appraisal, admin):
+    for pages in (team, agent, queue, goals, scorecards, wallboard, appraisal, admin, quality, calibration, workforce):
         app.include_router(pages.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -48,7 +48,7 @@ class AppDb:
         config = alembic_config(self.url)
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # each area owns a branch of migrations
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,0 +1,1 @@
+"""workforce (see DESIGN.md)."""
