@@ -6,8 +6,10 @@ import typer
 
 from callboard.cli.connector_cmd import connectors_app, identities_app, register
 from callboard.cli.demo_cmd import demo
+from callboard.cli.erlang_cmd import erlang
 from callboard.cli.ingest_cmd import ingest_app
 from callboard.cli.kpi_cmd import kpi_app, metrics_app
+from callboard.cli.quality_cmd import reconcile
 from callboard.cli.serve_cmd import serve
 from callboard.cli.users_cmd import users_app
 
@@ -26,6 +28,8 @@ app.add_typer(kpi_app, name="kpi")
 app.add_typer(metrics_app, name="metrics")
 app.command()(demo)
 app.command("serve")(serve)
+app.command("erlang")(erlang)
+app.command("reconcile")(reconcile)
 
 
 def main() -> None:
