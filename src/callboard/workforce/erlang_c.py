@@ -105,7 +105,7 @@ def erlang_c_from_b(agents: FloatArray, blocking: FloatArray, traffic_erlangs: F
     n, b, a, aht, t = (np.asarray(x, dtype=float) for x in (n, b, a, aht, t))
     stable = (n > a) & (a > 0)
     idle = a <= 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = n - a
         wait = np.where(stable, n * b / (n - a * (1.0 - b)), np.where(idle, 0.0, 1.0))
         sl = np.where(stable, np.clip(1.0 - wait * np.exp(-gap * t / aht), 0.0, 1.0), np.where(idle, np.nan, 0.0))
