@@ -138,7 +138,7 @@ def list_forms(s: Session, *, include_archived: bool = False) -> list[FormSummar
     forms = s.scalars(select(QaForm).order_by(QaForm.name)).all()
     counts = dict(s.execute(select(QaFormVersion.form_id, func.count(QaEvaluation.id))
                             .join(QaEvaluation, QaEvaluation.form_version_id == QaFormVersion.id)
-                            .group_by(QaFormVersion.form_id)).tuples().all())
+                            .group_by(QaFormVersion.form_id)).all())
     out = []
     for f in forms:
         if f.archived and not include_archived:

@@ -326,7 +326,7 @@ class QualityService:
                     QaEvaluation.contact_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time())))
         sums: dict[str, list[float]] = {}
         with self.db.session() as s:
-            for agent, value in s.execute(q).tuples():
+            for agent, value in s.execute(q).all():
                 sums.setdefault(agent, []).append(float(value))
         return {a: AgentQaScore(sum(v) / len(v), len(v)) for a, v in sums.items()}
 
