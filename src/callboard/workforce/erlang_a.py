@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from callboard.workforce.erlang_c import FloatArray, QueueMetrics, log_erlang_b
 
@@ -33,48 +32,47 @@ def _terms_needed(a: FloatArray, b: FloatArray) -> npt.NDArray[np.int64]:
     return np.ceil(np.maximum(b - a, 0.0) + tail + 5.0).astype(np.int64)
 
 
-def _lse(x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore"):
-        return np.asarray(special.logsumexp(x, axis=1), dtype=float)
+def _log_sum_cumprod(steps: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Terms t_0 = 1, t_j = exp(Σ_{i<=j} steps_i): returns (row max of log t, exp(log t - max))."""
+    log_t = np.zeros((steps.shape[0], steps.shape[1] + 1))
+    np.cumsum(steps, axis=1, out=log_t[:, 1:])
+    top = log_t.max(axis=1)
+    return top, np.exp(log_t - top[:, None])
 
 
-def _chunk(n: FloatArray, a: FloatArray, b: FloatArray, theta_t: FloatArray, mu_t: FloatArray,
-           patience_s: FloatArray, terms: int) -> dict[str, FloatArray]:
+def _chunk(a: FloatArray, b: FloatArray, theta_t: FloatArray, mu_t: FloatArray, patience_s: FloatArray,
+           terms: int) -> dict[str, FloatArray]:
     j = np.arange(terms + 1, dtype=float)[None, :]
-    a2, b2 = a[:, None], b[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        step = np.log(b2) - np.log(a2 + j[:, 1:])
-        log_t = np.concatenate([np.zeros((a.size, 1)), np.cumsum(step, axis=1)], axis=1)
-        log_served_share = np.log(a2) - np.log(a2 + j + 1.0)
-        log_m = log_t + log_served_share
-        inv_rates = 1.0 / (a2 + j + 1.0)  # θ-units: 1/(Nμ + mθ) = (1/θ)/(a + m), m = j + 1
-        log_wait_served = log_m + np.log(np.cumsum(inv_rates, axis=1)) + np.log(patience_s[:, None])
+    a2 = a[:, None]
+    log = np.log
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        top, e = _log_sum_cumprod(log(b)[:, None] - log(a2 + j[:, 1:]))
+        inv_rate = 1.0 / (a2 + j + 1.0)
+        e_served = e * (a2 * inv_rate)  # share not abandoned: Nμ/(Nμ + (j+1)θ)
+        mean_wait = np.cumsum(inv_rate, axis=1) * patience_s[:, None]  # Σ_{m<=j+1} 1/(Nμ+mθ)
         y = b * np.exp(-theta_t)
-        step_y = np.log(y[:, None]) - np.log(a2 + 1.0 + j[:, 1:])
-        log_s_y = _lse(np.concatenate([np.zeros((a.size, 1)), np.cumsum(step_y, axis=1)], axis=1))
-        log_late = np.log(a) - np.log(a + 1.0) + b - y - theta_t - mu_t + log_s_y
-        log_j = np.log(j)
-    return {"log_w": _lse(log_t), "log_m": _lse(log_m), "log_jt": _lse(log_t + log_j),
-            "log_wait_served": _lse(log_wait_served), "log_late": log_late}
+        top_y, e_y = _log_sum_cumprod(log(y)[:, None] - log(a2 + 1.0 + j[:, 1:]))
+        log_late = log(a) - log(a + 1.0) + b - y - theta_t - mu_t + top_y + log(e_y.sum(axis=1))
+        return {"log_w": top + log(e.sum(axis=1)), "log_m": top + log(e_served.sum(axis=1)),
+                "log_jt": top + log((e * j).sum(axis=1)),
+                "log_wait_served": top + log((e_served * mean_wait).sum(axis=1)), "log_late": log_late}
 
 
-def _queue_sums(n: FloatArray, a: FloatArray, b: FloatArray, theta_t: FloatArray, mu_t: FloatArray,
+def _queue_sums(a: FloatArray, b: FloatArray, theta_t: FloatArray, mu_t: FloatArray,
                 patience_s: FloatArray) -> dict[str, FloatArray]:
+    """The series for every interval, in groups of similar length (sorted), each group under a cell budget."""
     terms = _terms_needed(a, b)
     order = np.argsort(terms, kind="stable")
+    sorted_terms = terms[order]
     keys = ("log_w", "log_m", "log_jt", "log_wait_served", "log_late")
-    out = {k: np.empty(n.size) for k in keys}
+    out = {k: np.empty(a.size) for k in keys}
     start = 0
-    while start < n.size:
-        width = int(terms[order[start]])
-        rows = max(1, _CELLS_PER_CHUNK // (width + 1))
-        stop = min(n.size, start + rows)
-        width = int(terms[order[stop - 1]])
-        while stop - start > 1 and (stop - start) * (width + 1) > 2 * _CELLS_PER_CHUNK:
-            stop = start + (stop - start) // 2
-            width = int(terms[order[stop - 1]])
+    while start < a.size:
+        limit = int(sorted_terms[start] * 1.5) + 16  # similar lengths only: little padding
+        stop = int(np.searchsorted(sorted_terms, limit, side="right"))
+        stop = max(start + 1, min(stop, start + max(1, _CELLS_PER_CHUNK // (limit + 1))))
         idx = order[start:stop]
-        part = _chunk(n[idx], a[idx], b[idx], theta_t[idx], mu_t[idx], patience_s[idx], width)
+        part = _chunk(a[idx], b[idx], theta_t[idx], mu_t[idx], patience_s[idx], int(sorted_terms[stop - 1]))
         for k in keys:
             out[k][idx] = part[k]
         start = stop
@@ -100,7 +98,7 @@ def erlang_a(agents: npt.ArrayLike, traffic_erlangs: npt.ArrayLike, aht_s: npt.A
         nb, ab, ahtb, patb, tb = n[busy], a_erl[busy], aht[busy], pat[busy], t[busy]
         a_ = nb * patb / ahtb  # Nμ/θ
         b_ = ab * patb / ahtb  # λ/θ
-        sums = _queue_sums(nb, a_, b_, tb / patb, nb * tb / ahtb, patb)
+        sums = _queue_sums(a_, b_, tb / patb, nb * tb / ahtb, patb)
         log_b = log_erlang_b(nb, ab)
         with np.errstate(divide="ignore", invalid="ignore"):
             log_l = np.where(nb > 0, np.log1p(-np.exp(log_b)) - log_b, -np.inf)

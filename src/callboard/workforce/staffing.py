@@ -8,6 +8,7 @@ with it, Erlang A. Every argument broadcasts (one value or one per interval).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, fields
 from typing import Any
@@ -134,26 +135,59 @@ def _search_erlang_c(inp: _Inputs, sl: FloatArray, asa: FloatArray) -> FloatArra
     return n.reshape(inp.traffic.shape)
 
 
+def _subset(inp: _Inputs, idx: npt.NDArray[np.intp]) -> _Inputs:
+    def take(x: FloatArray) -> FloatArray:
+        return np.broadcast_to(x, inp.traffic.shape).ravel()[idx]
+    return _Inputs(take(inp.calls), take(inp.interval_s), take(inp.aht_s), take(inp.answer_within_s),
+                   None if inp.patience_s is None else take(inp.patience_s), take(inp.traffic))
+
+
 def _search_erlang_a(inp: _Inputs, sl: FloatArray, asa: FloatArray, abandon: FloatArray) -> FloatArray:
-    """Smallest whole N meeting the targets: doubling then bisection (every measure is monotone in N)."""
-    a = inp.traffic
+    """Smallest whole N meeting the targets (every measure is monotone in N): bracket, then bisection.
+
+    The bracket starts from the Erlang C answer when there is an SL or ASA target (abandonment usually lowers
+    the need) and a window of 2·sqrt(A) + 5 below it; where a guess is wrong it widens (doubling / down to 0).
+    Only unresolved intervals are evaluated at each step.
+    """
+    shape = inp.traffic.shape
+    a = inp.traffic.ravel()
+    sl_f, asa_f, ab_f = (np.broadcast_to(x, shape).ravel() for x in (sl, asa, abandon))
+
+    def meets(n: FloatArray, idx: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        return _meets(_metrics(n, _subset(inp, idx)), sl_f[idx], asa_f[idx], ab_f[idx])
+
     hi = np.where(a > 0, np.ceil(a) + 1.0, 0.0)
-    lo = np.where(a > 0, -1.0, -1.0)
-    for _ in range(64):
-        ok = _meets(_metrics(hi, inp), sl, asa, abandon) | (a <= 0)
-        if ok.all():
+    has_c = ~np.isnan(sl_f) | ~np.isnan(asa_f)
+    if has_c.any():
+        c_inp = dataclasses.replace(inp, patience_s=None)
+        n_c = _search_erlang_c(c_inp, np.where(np.isnan(sl_f), np.nan, sl_f).reshape(shape),
+                               np.where(np.isnan(asa_f), np.nan, asa_f).reshape(shape)).ravel()
+        hi = np.where(has_c & (a > 0), np.maximum(n_c, 1.0), hi)
+    lo = np.full(a.size, -1.0)
+    idx = np.nonzero(a > 0)[0]
+    for _ in range(64):  # make hi feasible
+        if not idx.size:
             break
-        lo = np.where(ok, lo, hi)
-        hi = np.where(ok, hi, hi * 2.0)
+        ok = meets(hi[idx], idx)
+        lo[idx[~ok]] = hi[idx[~ok]]
+        idx = idx[~ok]
+        hi[idx] *= 2.0
     else:
         raise InvalidInput("no staffing meets the targets")
-    while np.any(hi - lo > 1):
-        mid = np.floor((lo + hi) / 2.0)
-        active = hi - lo > 1
-        ok = _meets(_metrics(np.maximum(mid, 0.0), inp), sl, asa, abandon)
-        hi = np.where(active & ok, mid, hi)
-        lo = np.where(active & ~ok, mid, lo)
-    return hi
+    guess = np.where(a > 0, np.maximum(hi - np.ceil(2.0 * np.sqrt(a) + 5.0), lo), lo)
+    idx = np.nonzero((guess > lo) & (a > 0))[0]
+    if idx.size:
+        ok = meets(guess[idx], idx)
+        lo[idx[~ok]] = guess[idx[~ok]]
+        hi[idx[ok]] = guess[idx[ok]]  # lower than expected: search below it from -1
+    idx = np.nonzero(hi - lo > 1)[0]
+    while idx.size:
+        mid = np.floor((lo[idx] + hi[idx]) / 2.0)
+        ok = meets(np.maximum(mid, 0.0), idx)
+        hi[idx[ok]] = mid[ok]
+        lo[idx[~ok]] = mid[~ok]
+        idx = idx[hi[idx] - lo[idx] > 1]
+    return hi.reshape(shape)
 
 
 def _target(value: npt.ArrayLike | None, name: str, low: float, high: float, inclusive_high: bool) -> FloatArray:
