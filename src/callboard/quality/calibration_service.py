@@ -245,3 +245,15 @@ class CalibrationService:
                 if e.mean_deviation_points is not None:
                     points.append(DriftPoint(e.evaluator, view.scheduled_on, e.mean_deviation_points))
         return drift(points)
+
+    def form_versions(self, viewer: Viewer) -> list[tuple[int, str]]:
+        """Published form versions to calibrate on: (version id, 'Form name v2')."""
+        viewer.require("manage_evaluations")
+        from callboard.store.appdb.quality_models import QaForm, QaFormVersion
+
+        with self.db.session() as s:
+            rows = s.execute(select(QaFormVersion.id, QaForm.name, QaFormVersion.version)
+                             .join(QaForm, QaForm.id == QaFormVersion.form_id)
+                             .where(QaFormVersion.status == "published", QaForm.archived.is_(False))
+                             .order_by(QaForm.name, QaFormVersion.version.desc())).all()
+            return [(vid, f"{name} v{version}") for vid, name, version in rows]

@@ -73,3 +73,8 @@ class QaOps:
     def disputes(self, viewer: Viewer, *, from_date: dt.date, to_date: dt.date) -> list[DisputeStats]:
         self._require(viewer)
         return dispute_stats(self._scoped(viewer, from_date, to_date))
+
+    def latest_day(self) -> dt.date | None:
+        """The last contact day with an evaluation (the reports' default end)."""
+        days = [r.contact_at.date() for r in self.source.records() if r.counted]
+        return max(days) if days else None
