@@ -67,6 +67,7 @@ APPRAISALS = frozenset({"agent", "supervisor", "manager", "admin"})  # not QA an
 COMMENT_APPRAISALS = frozenset({"supervisor", "manager", "admin"})
 EXPORT_APPRAISALS = COMMENT_APPRAISALS
 WALLBOARD = frozenset({"supervisor", "planner", "manager", "admin"})
+FORECASTS = frozenset({"supervisor", "planner", "manager", "admin"})  # Erlang, forecasts, staffing plans
 EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/"): Access(KPI),
     ("GET", "/login"): Access(PUBLIC),
@@ -161,6 +162,10 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/wallboard/follow"): Access(ADMIN),
     ("POST", "/api/v1/wallboard/follow"): Access(ADMIN),
     ("DELETE", "/api/v1/wallboard/follow"): Access(ADMIN),
+    # workforce management
+    ("GET", "/api/v1/erlang"): Access(FORECASTS, {"calls": "100", "interval_s": "1800", "aht_s": "180",
+                                                  "answer_within_s": "20", "target_sl": "0.8"}),
+    ("POST", "/api/v1/erlang"): Access(FORECASTS),
 }
 
 
