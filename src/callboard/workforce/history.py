@@ -141,5 +141,5 @@ def fill_aht(frame: pd.DataFrame, interval_minutes: int) -> np.ndarray:
 def slot_of_week(ds: pd.Series, interval_minutes: int) -> np.ndarray:
     """0..(7 * intervals per day - 1): Monday 00:00 is slot 0."""
     stamps = pd.DatetimeIndex(ds)
-    return (stamps.dayofweek * (1440 // interval_minutes)
+    return (stamps.day_of_week * (1440 // interval_minutes)
             + (stamps.hour * 60 + stamps.minute) // interval_minutes).to_numpy()
