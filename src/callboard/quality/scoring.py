@@ -153,7 +153,7 @@ def _score_questions(form: Form, answers: Mapping[str, Any]) -> tuple[list[Quest
             possible = q.possible_points if applicable else 0.0
             if visible and q.type == "text" and answer is not None and not isinstance(answer, str):
                 raise InvalidInput(f"question '{q.id}' takes text")
-            failed = applicable and _failed(q, answer, earned)
+            failed = applicable and not s.bonus and _failed(q, answer, earned)  # a missed bonus is no failure
             results.append(QuestionResult(q.id, s.id, visible, applicable, answer, earned, possible, failed,
                                           q.critical, q.fatal))
     return results, missing, section_visible
