@@ -141,6 +141,8 @@ def test_icc_shrout_fleiss_1979() -> None:
     assert got.icc_3_1 == pytest.approx(0.71, abs=0.005)
     # an item with a missing rater is dropped, not imputed: same numbers
     assert icc([*sf, [NAN, 1, 1, 1]]).icc_2_1 == pytest.approx(got.icc_2_1)  # type: ignore[union-attr]
+    # 2 contacts x 2 raters = 4 values: too few for the two-way ANOVA -> undefined, not an error
+    assert icc([[80, 90], [70, 75]]) is None
 
 
 def test_pair_agreement_rate_and_question_summary() -> None:

@@ -96,8 +96,8 @@ def seed_demo_calibration(runtime: Any) -> dict[str, int]:
         targeted = sampling.create_plan(LOCAL_OWNER, name="Targeted: low CSAT, repeats, transfers", n_per_agent=1,
                                         period="week", targeting=Targeting(low_csat_max=2, transfers=True, repeats=True),
                                         evaluators=["qa"], seed=77)
-        for plan in (weekly, targeted):
-            for back in (14, 7, 0):
+        for plan, weeks in ((weekly, (35, 28, 21, 14, 7, 0)), (targeted, (14, 7, 0))):
+            for back in weeks:
                 sampling.draw(LOCAL_OWNER, plan, last - dt.timedelta(days=back))
         added["plans"] = 2
     if len(runtime.calibration.ops.source.records()) < 40:
@@ -121,7 +121,7 @@ def _evaluate_samples(runtime: Any, form: Any, version_id: int, last: dt.date) -
     rng = random.Random(6)
     done = 0
     items = [i for i in runtime.sampling.items(LOCAL_OWNER) if i.contact_at.date() < cutoff and i.assigned_to in viewers]
-    for item in items[:: 2 if len(items) > 160 else 1]:
+    for item in items[:: -(-len(items) // 160) or 1]:  # at most ~160 evaluations
         start = item.contact_at + dt.timedelta(hours=rng.randint(16, 40))
         now[0] = start
         viewer = viewers[item.assigned_to]  # type: ignore[index]
@@ -130,8 +130,9 @@ def _evaluate_samples(runtime: Any, form: Any, version_id: int, last: dt.date) -
         now[0] = start + dt.timedelta(minutes=rng.randint(6, 24))
         quality.submit(viewer, evaluation, _answers(form, item.agent_id, item.assigned_to or "", item.contact_id))
         done += 1
-        if item.agent_id in ("a005", "a020", "a029") and done % 2 == 0:
-            _dispute(runtime, quality, now, evaluation, item.agent_id, accept=item.assigned_to == "qa3")
+        if item.agent_id in ("a005", "a020", "a029"):  # the agents with demo logins dispute; strict qa3 loses most
+            _dispute(runtime, quality, now, evaluation, item.agent_id,
+                     accept=item.assigned_to == "qa3" or done % 3 == 0)
     return done
 
 
@@ -150,16 +151,21 @@ def _dispute(runtime: Any, quality: Any, now: list[dt.datetime], evaluation: int
 def _sessions(runtime: Any, form: Any, version_id: int, last: dt.date) -> int:
     cal = runtime.calibration
     qa = runtime.users.viewer("qa")
-    pool = [i.contact_id for i in runtime.sampling.items(LOCAL_OWNER) if i.assigned_to == "qa"]
+    items = [i for i in runtime.sampling.items(LOCAL_OWNER) if i.assigned_to == "qa"]
     people = ["qa2", "qa3", "admin"]
     count = 0
+    used: set[str] = set()
     for n, (back, close) in enumerate(((28, True), (14, True), (1, False))):
-        contacts = pool[n * 5:(n + 1) * 5]
+        day = last - dt.timedelta(days=back)
+        before = sorted((i for i in items if i.contact_at.date() < day and i.contact_id not in used),
+                        key=lambda i: i.contact_at, reverse=True)
+        contacts = [i.contact_id for i in before[:5]] or [i.contact_id for i in items if i.contact_id not in used][:5]
+        used.update(contacts)
         if len(contacts) < 3:
             break
-        sid = cal.create_session(qa, name=f"Calibration {(last - dt.timedelta(days=back)).strftime('%d %b')}",
+        sid = cal.create_session(qa, name=f"Calibration {day.strftime('%d %b')}",
                                  form_version_id=version_id, contact_ids=contacts, participants=people,
-                                 reference="expert", expert="qa", scheduled_on=last - dt.timedelta(days=back))
+                                 reference="expert", expert="qa", scheduled_on=day)
         detail = cal.detail(qa, sid)
         scorers = ["qa", *people] if close else ["qa", "qa2"]
         for name in scorers:

@@ -132,8 +132,8 @@ def icc(totals: np.ndarray | Sequence[Sequence[float]]) -> Icc | None:
         return None
     data = data[~np.isnan(data).any(axis=1)]
     n, k = data.shape if data.size else (0, 0)
-    if n < 2 or k < 2 or np.allclose(data, data.flat[0]):
-        return None
+    if n < 2 or k < 2 or n * k < 5 or np.allclose(data, data.flat[0]):
+        return None  # pingouin's two-way ANOVA needs at least 5 values
     import pandas as pd
     import pingouin as pg
 
@@ -141,7 +141,10 @@ def icc(totals: np.ndarray | Sequence[Sequence[float]]) -> Icc | None:
                           "score": data.reshape(-1)})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = pg.intraclass_corr(frame, targets="item", raters="rater", ratings="score").set_index("Type")
+        try:
+            table = pg.intraclass_corr(frame, targets="item", raters="rater", ratings="score").set_index("Type")
+        except (AssertionError, ValueError):  # degenerate layouts pingouin refuses
+            return None
     # pingouin names: ICC(A,1) = Shrout-Fleiss ICC(2,1) (older releases "ICC2"), ICC(C,1) = ICC(3,1)
     names = {"a1": ("ICC(A,1)", "ICC2"), "ak": ("ICC(A,k)", "ICC2k"), "c1": ("ICC(C,1)", "ICC3")}
     row = {key: next(n for n in options if n in table.index) for key, options in names.items()}
