@@ -122,12 +122,14 @@ def _print_logins(logins: list[DemoLogin]) -> None:
 def seed_demo_features(runtime: Runtime) -> None:
     """Goals, scorecards, appraisal comments: idempotent, so a rerun of the demo adds nothing."""
     from callboard.demo.appraisal_seed import seed_demo_comments
+    from callboard.demo.forecast_seed import seed_demo_forecast
     from callboard.demo.goals_seed import seed_demo_goals
     from callboard.demo.scorecards_seed import seed_demo_scorecards
 
     seed_demo_goals(runtime)
     seed_demo_scorecards(runtime)
     seed_demo_comments(runtime)
+    seed_demo_forecast(runtime)
 
 
 def _serve(data_dir: Path | None, *, port: int | None, open_browser: bool) -> None:
