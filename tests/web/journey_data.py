@@ -33,19 +33,26 @@ class JourneyData:
     agent_logins: tuple[str, ...]  # usernames of the demo's agent sign-ins (they are agent ids)
 
 
-def build_journey_data(data_dir: Path, *, days: int = 21, scale: float = 0.3, seed: int = 7,
-                       end_date: dt.date | None = None) -> JourneyData:
+def build_journey_data(data_dir: Path, *, scale: float = 0.3, seed: int = 7, end_date: dt.date | None = None,
+                       history_days: int = 28) -> JourneyData:
     """Generate, load and seed the demo into `data_dir`; returns what the journeys need to know about it.
+
     Like `callboard demo`, the data ends yesterday by default: goal progress and the goals page measure to
-    yesterday, so a demo ending on a fixed date would show no current goals."""
+    yesterday, so a demo ending on a fixed date would show no current goals. It starts `history_days` before the
+    month holding its last day: the demo goals take their targets from the weeks before the month starts (a goal
+    without history is not seeded), the appraisal compares with the previous month."""
     from callboard.demo import generate_demo, load_demo
     from callboard.demo.accounts import seed_demo_accounts
     from callboard.demo.appraisal_seed import seed_demo_comments
     from callboard.demo.goals_seed import seed_demo_goals
     from callboard.demo.scorecards_seed import seed_demo_scorecards
 
+    from callboard.demo.generator import default_end_date
+
     data_dir.mkdir(parents=True, exist_ok=True)
-    data = generate_demo(seed=seed, days=days, end_date=end_date, scale=scale)
+    end = end_date or default_end_date()
+    days = end.day + history_days
+    data = generate_demo(seed=seed, days=days, end_date=end, scale=scale)
     with build_runtime(load_settings(data_dir)) as runtime:
         load_demo(runtime.store, data)
         logins = seed_demo_accounts(runtime.users, runtime.org, data.org)

@@ -187,6 +187,7 @@ def test_supervisor_sets_team_goal_and_sees_it_on_member_page(journeys: Journeys
     name = "Sales journey: first contact resolution"
 
     b.goto("/goals")
+    assert b.page.locator("#goals tbody tr", has_text="Sales customers delighted").count() == 1, "the demo's goal"
     b.shot("goals-before")
     form = b.page.locator("#goal-form")
     form.locator('input[name="name"]').fill(name)
@@ -231,7 +232,14 @@ def test_manager_exports_appraisal_pdf(journeys: Journeys, browser_for: Opener) 
 
     b.goto(f"/agents/{agent}/appraisal")
     assert b.text("h1") == f"Appraisal · {name}"
+    comment = f"Journey check: a steady month for {name.split()[0]}; keep the call structure."
+    b.page.fill('#comments textarea[name="text"]', comment)
+    with b.page.expect_navigation():
+        b.page.click('#comments button[type="submit"]')
+    b.page.wait_for_load_state("networkidle")
+    assert comment in b.text("#comments")
     b.shot("appraisal-page")
+
     with b.page.expect_download() as info:
         b.page.click("#apr-pdf")
     download = info.value
@@ -240,9 +248,11 @@ def test_manager_exports_appraisal_pdf(journeys: Journeys, browser_for: Opener) 
     assert download.suggested_filename.endswith(".pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert name in text
-    packet = journeys.api("manager").get(f"/api/v1/appraisals/{agent}").json()
-    assert str(packet.get("period", {}).get("title", "")) in text
+    flat = " ".join(text.split())  # pdftotext breaks long lines where the page wraps them
+    assert name in flat
+    assert comment in flat, "the comment just added is in the exported packet"
+    period = journeys.api("manager").get(f"/api/v1/appraisals/{agent}").json()["period"]
+    assert period["title"] in flat
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
                     str(journeys.artifacts / f"manager-appraisal-{agent}-page")], check=True)
 
@@ -257,18 +267,33 @@ def test_qa_analyst_sees_assigned_site_contacts_and_no_goals(journeys: Journeys,
     b = browser_for("qa", QA_ONE_SITE)
     assert "Goals" not in b.nav()
 
-    b.goto("/contacts?metric=handled")
+    b.goto("/teams")
+    teams = {t for t in b.page.locator("#teams tbody tr").evaluate_all("rows => rows.map(r => r.dataset.team)")}
+    assert teams == {t for t, site in data.team_site.items() if site == QA_SITE}, "only the assigned site's teams"
+    b.shot("teams-of-site")
+    with b.page.expect_navigation():
+        b.page.click('#teams tbody tr[data-team="t_digital"] a')
+    b.page.wait_for_load_state("networkidle")
+    handled_tile = b.page.locator('a.tile[data-metric="handled"]')
+    team_handled = handled_tile.locator(".tile-value").inner_text().strip()
+    with b.page.expect_navigation():
+        handled_tile.click()  # every number drills down to its contact rows
+    b.page.wait_for_load_state("networkidle")
+    assert "/contacts" in b.page.url
     rows = b.page.locator("table.contact-rows tbody tr")
     assert rows.count() > 0
     shown = {t.strip() for t in b.page.locator("table.contact-rows tbody tr td:nth-child(5)").all_inner_texts()}
     assert shown and shown <= site_agents, f"contacts of agents outside {QA_SITE}: {shown - site_agents}"
-    api = journeys.api(QA_ONE_SITE).get("/api/v1/contacts", params={"metric": "handled", "limit": 1}).json()
-    assert b.text("h1").endswith(f"{api['total']:,}")
+    assert b.text("h1").endswith(team_handled), "the rows behind the tile add up to the tile"
     b.shot("contacts-of-site")
 
+    b.goto("/contacts?metric=handled")  # no filter: everything the analyst may see
+    shown = {t.strip() for t in b.page.locator("table.contact-rows tbody tr td:nth-child(5)").all_inner_texts()}
+    assert shown and shown <= site_agents, f"contacts of agents outside {QA_SITE}: {shown - site_agents}"
     outside = next(a for a in data.agent_ids if a not in site_agents)
     b.goto(f"/contacts?metric=handled&where=agent={outside}")
     assert b.page.locator("table.contact-rows tbody tr").count() == 0
+    _forbidden(b, f"/teams/{data.agent_team[outside]}", "other-site-team-403")
     _forbidden(b, "/goals", "goals-403")
 
 
@@ -281,7 +306,10 @@ def test_planner_sees_aggregates_not_agents(journeys: Journeys, browser_for: Ope
     assert values and "—" not in values
     assert b.page.locator("#agents").count() == 0, "no agent table for a planner"
 
-    assert b.page.locator("#trend-chart .bars .point").count() == (data.last_day - data.first_day).days + 1
+    start = dt.date.fromisoformat(b.page.input_value('input[name="from"]'))
+    end = dt.date.fromisoformat(b.page.input_value('input[name="to"]'))
+    assert data.first_day <= start <= end == data.last_day
+    assert b.page.locator("#trend-chart .bars .point").count() == (end - start).days + 1, "a bar for every day"
     b.shot("overview")
 
     b.goto("/wallboard")
