@@ -124,6 +124,19 @@ class ContactRows:
                                hint=f"limit 1..{MAX_LIMIT} (exports up to {EXPORT_LIMIT}), offset >= 0")
         scoped = scoped_where(viewer, ["contact"], where)
         spec = self.spec(metric, part)
+        settings = self.kpi.settings
+        period = make_period(from_date, to_date, settings.time_zone)
+        # the page depends on the data, the rule (resolved metric, part), period, scoped filters and paging only
+        key = ("contacts", spec.metric.resolved_name, part, period, settings.time_zone, settings.survey_window_days,
+               tuple(sorted((k, tuple(v)) for k, v in scoped.items())),
+               tuple((k, tuple(v)) for k, v in (where or {}).items()), metric or DEFAULT_METRIC, limit, offset)
+        return self.kpi.cached(key, lambda: self._page(spec, from_date, to_date, scoped, where, metric, part,
+                                                       limit, offset),
+                               keep=lambda page: len(page.rows) <= MAX_LIMIT)  # not the big exports
+
+    def _page(self, spec: DrillSpec, from_date: dt.date | str | None, to_date: dt.date | str | None,
+              scoped: dict[str, list[str]], where: dict[str, list[str]] | None, metric: str | None, part: str,
+              limit: int, offset: int) -> ContactPage:
         t, period = self._rows_expr(spec, from_date, to_date, scoped)
         store = self.kpi.store
         total = int(store.execute(t.count()))  # type: ignore[arg-type]

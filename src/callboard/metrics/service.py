@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from callboard.core.errors import InvalidInput
 from callboard.core.settings import Settings
@@ -19,6 +21,11 @@ from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
 from callboard.metrics.query import KpiRequest, compile_request
 from callboard.store.base import AnalyticsStore
+
+T = TypeVar("T")
+# Query results kept per data version (see KpiService.cached): entries, and the largest result kept.
+RESULT_CACHE_ENTRIES = 1024
+RESULT_CACHE_MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -88,12 +95,48 @@ def _json_value(value: Any) -> Any:
 
 class KpiService:
     def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 result_cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
         self.store = store
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
         self._sql_cache: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
+        self.result_cache_entries = result_cache_entries  # 0: no result cache
+        self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._results_version: object = None
+        self._results_lock = threading.Lock()
+        self.cache_hits = 0
+        self.cache_misses = 0
+
+    def data_version(self) -> object | None:
+        """The store's data version (DuckDBStore.data_version); None when the engine cannot tell."""
+        return getattr(self.store, "data_version", None)
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T], *,
+               keep: Callable[[T], bool] = lambda _: True) -> T:
+        """`compute()`, or its earlier answer for the same key computed on the same data version. The version
+        is read on every call and any change empties the cache, so an answer is never older than the data.
+        `key` must hold everything the answer depends on besides the data (request, scope, parameters)."""
+        version = self.data_version() if self.result_cache_entries > 0 else None
+        if version is None:
+            return compute()
+        with self._results_lock:
+            if version != self._results_version:
+                self._results.clear()
+                self._results_version = version
+            if key in self._results:
+                self._results.move_to_end(key)
+                self.cache_hits += 1
+                return self._results[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._results_lock:
+            self.cache_misses += 1
+            if self._results_version == version and keep(value):
+                self._results[key] = value
+                while len(self._results) > self.result_cache_entries:
+                    self._results.popitem(last=False)
+        return value
 
     def resolve(self, names: list[str] | str) -> list[ResolvedMetric]:
         items = split_metric_list(names) if isinstance(names, str) else [n for n in names if n.strip()]
@@ -169,7 +212,9 @@ class KpiService:
                 self._sql_cache.pop(next(iter(self._sql_cache)))
             self._sql_cache[key] = (self.store.to_sql(expr), dims)
         sql, dims = self._sql_cache[key]
-        return run_sql(sql), dims
+        table = self.cached(("kpi", *key), lambda: run_sql(sql),
+                            keep=lambda t: getattr(t, "num_rows", RESULT_CACHE_MAX_ROWS + 1) <= RESULT_CACHE_MAX_ROWS)
+        return table, dims
 
     def explain(self, name: str) -> MetricExplanation:
         resolved = self.resolve([name])[0]

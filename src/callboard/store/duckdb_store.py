@@ -43,6 +43,15 @@ class DuckDBStore(IbisTables):
             for statement in create_statements():
                 self.raw.execute(statement)
         self.con = ibis.duckdb.from_connection(self.raw)
+        self._changes = 0  # bumped by every write through this object (see data_version)
+
+    @property
+    def data_version(self) -> tuple[object, ...]:
+        """Changes whenever the stored data may have: a counter of this object's loads, identity mappings and
+        table replacements, plus load_batches' count and latest finish (loads by another process or
+        connection). Caches of query results are keyed on it (KpiService), so they are never stale."""
+        row = self.raw.execute("SELECT count(*), max(finished_at) FROM load_batches").fetchone()
+        return (self._changes, *(row or ()))
 
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         return self.con.to_pyarrow(expr)
@@ -68,6 +77,8 @@ class DuckDBStore(IbisTables):
         except BaseException:
             self.raw.execute("ROLLBACK")
             raise
+        finally:
+            self._changes += 1
         return LoadReport(
             batch_id=batch_id,
             source=batch.source,
@@ -100,6 +111,8 @@ class DuckDBStore(IbisTables):
         except BaseException:
             self.raw.execute("ROLLBACK")
             raise
+        finally:
+            self._changes += 1
         return rewritten
 
     def replace_table(self, name: str, table: pa.Table) -> None:
@@ -116,6 +129,8 @@ class DuckDBStore(IbisTables):
         except BaseException:
             self.raw.execute("ROLLBACK")
             raise
+        finally:
+            self._changes += 1
 
     def export_parquet(self, directory: Path) -> None:
         """Write every table as Parquet, the hand-over format for Spark."""

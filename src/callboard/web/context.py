@@ -12,11 +12,14 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
 
 from callboard.core.errors import Forbidden
+from callboard.core.timeutil import zone
 from callboard.metrics.browse import KpiBrowser
 from callboard.runtime import Runtime
 from callboard.runtime.server_file import TOKEN_HEADER
+from callboard.store.appdb.models import AuditEntry
 
 T = TypeVar("T")
 
@@ -33,7 +36,7 @@ class WebContext:
     lock: threading.RLock = field(default_factory=threading.RLock)
     furniture_ttl_s: float = FURNITURE_TTL_S
     local_token: str | None = None  # set by `callboard serve`; the local CLI presents it (see require_local_token)
-    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _cache: dict[str, tuple[float, Any, Any]] = field(default_factory=dict)
 
     @property
     def kpi(self) -> Any:
@@ -50,14 +53,30 @@ class WebContext:
             yield
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
-        """`compute()` under the engine lock, reused for `furniture_ttl_s` seconds (filters, data span)."""
+        """`compute()` under the engine lock, reused for `furniture_ttl_s` seconds (filters, data span) while
+        the analytics data stays the same (KpiService.data_version)."""
         with self.lock:
+            version = self.runtime.kpi.data_version()
             hit = self._cache.get(key)
-            if hit is not None and time.monotonic() - hit[0] < self.furniture_ttl_s:
-                return hit[1]  # type: ignore[no-any-return]
+            if hit is not None and hit[1] == version and time.monotonic() - hit[0] < self.furniture_ttl_s:
+                return hit[2]  # type: ignore[no-any-return]
             value = compute()
-            self._cache[key] = (time.monotonic(), value)
+            self._cache[key] = (time.monotonic(), version, value)
             return value
+
+    def app_version(self) -> object:
+        """Changes with every change to the app database that pages read (users, scopes, memberships, settings,
+        goals, scorecards, comments): each is written to the audit log in the same transaction."""
+        with self.runtime.app_db.session() as s:
+            return s.scalar(select(func.max(AuditEntry.id)))
+
+    def page_cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """A page part built from both databases (e.g. a scorecard), reused while the analytics data
+        (KpiService.cached), the app database (app_version) and the organisation's day are the same.
+        `key` holds the viewer and the request's parameters."""
+        kpi = self.runtime.kpi
+        today = kpi.clock().astimezone(zone(kpi.settings.time_zone)).date()
+        return kpi.cached(("page", *key, self.app_version(), today), compute)  # type: ignore[no-any-return]
 
     def invalidate(self) -> None:
         """Forget cached page furniture, e.g. after new data was loaded through this server."""

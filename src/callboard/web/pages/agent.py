@@ -126,6 +126,13 @@ def agent(request: Request, agent_id: str, ctx: Annotated[WebContext, Depends(ge
                                     by=["week"], from_date=period.start, to_date=period.end)
         recent = ContactRows(ctx.kpi).contacts(viewer=viewer, from_date=period.start, to_date=period.end,
                                                where=where, metric="handled", limit=RECENT)
+        # the scorecard and goals services query the shared engine too: inside the lock
+        score_period = _score_period(period.end)
+        goals_period = (period.start, period.end) if period.start and period.end else None
+        scorecard = ctx.page_cached(("agent_scorecard", viewer, agent_id, score_period), lambda: service_slot(
+            ctx.runtime, "scorecards", "scorecard_for_agent", viewer, agent_id, score_period))
+        goals = ctx.page_cached(("agent_goals", viewer, agent_id, goals_period), lambda: service_slot(
+            ctx.runtime, "goals", "goals_for_agent", viewer, agent_id, goals_period))
     row = own.rows[0] if own.rows else {}
     if not row.get("handled") and team_id is None and agent_id not in page_furniture(ctx, viewer).agent_names:
         raise NotFound(f"no agent '{agent_id}' in the data", hint="open an agent from a team page")
@@ -150,7 +157,6 @@ def agent(request: Request, agent_id: str, ctx: Annotated[WebContext, Depends(ge
             theirs = _weekly_series(team_week.rows, metric)
             series.append((f"Team {label}", [theirs.get(w) for w in weeks], "dot"))
     quality_fig = dl.lines_figure(weeks, series, y_format=".0%")
-    score_period = _score_period(period.end)
     names = page_furniture(ctx, viewer).agent_names
     team_name = dict((t.id, t.name) for t in ctx.runtime.org.teams(viewer)).get(team_id or "", team_id or "")
     context = {
@@ -166,8 +172,6 @@ def agent(request: Request, agent_id: str, ctx: Annotated[WebContext, Depends(ge
         "quality_csv": dl.kpi_href("/api/v1/kpi.csv", ["fcr_rate", "csat_top2_rate"], "week", period.start,
                                    period.end, where),
         "score_period": getattr(score_period, "title", ""),
-        "scorecard": service_slot(ctx.runtime, "scorecards", "scorecard_for_agent", viewer, agent_id, score_period),
-        "goals": service_slot(ctx.runtime, "goals", "goals_for_agent", viewer, agent_id,
-                              (period.start, period.end) if period.start and period.end else None),
+        "scorecard": scorecard, "goals": goals,
     }
     return ctx.templates.TemplateResponse(request, "agent.html", context)

@@ -159,7 +159,8 @@ def team_page(request: Request, ctx: Ctx, viewer: ViewViewer, team_id: str, peri
 def agent_page(request: Request, ctx: Ctx, viewer: ViewViewer, agent_id: str, period: PeriodQuery = None) -> Response:
     service = ctx.runtime.scorecards
     with ctx.engine():
-        found, history = service.agent_card_and_history(viewer, agent_id, period)
+        found, history = ctx.page_cached(("scorecard_agent", viewer, agent_id, period),
+                                         lambda: service.agent_card_and_history(viewer, agent_id, period))
     if found is None:
         raise NotFound(f"agent {agent_id} has no contacts and no team in {history[-1].period.label}",
                        hint="pick another period")
