@@ -158,3 +158,24 @@ def test_big_results_are_not_kept(store: DuckDBStore, tmp_path: Path) -> None:
     for _ in range(2):
         svc.cached(("small",), compute)
     assert len(calls) == 3  # kept after the first
+
+
+def test_facts_outside_the_versioned_tables_are_never_cached(store: DuckDBStore, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact over a table some service writes through `raw` (no version bump) is always computed afresh."""
+    import callboard.metrics.service as service_module
+
+    monkeypatch.setattr(service_module, "VERSIONED_FACTS", frozenset({"agent_segments"}))
+    svc = _service(store, tmp_path)
+    assert svc.query(metrics=["offered"]).rows[0]["offered"] == 1  # c1's queue entry
+    store.raw.execute("DELETE FROM queue_entries")  # behind the store's back
+    assert svc.query(metrics=["offered"]).rows[0]["offered"] == 0  # no entries left: offered 0
+    assert svc.cache_hits == 0 and svc.cache_misses == 0
+
+
+def test_note_change_after_a_raw_write(store: DuckDBStore, tmp_path: Path) -> None:
+    svc = _service(store, tmp_path)
+    assert svc.query(metrics=["offered"]).rows[0]["offered"] == 1
+    store.raw.execute("DELETE FROM queue_entries")
+    store.note_change()
+    assert svc.query(metrics=["offered"]).rows[0]["offered"] == 0  # c1's only entry is gone

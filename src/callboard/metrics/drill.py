@@ -30,7 +30,7 @@ from callboard.metrics.dimensions import TIME, add_dimensions, canonical, filter
 from callboard.metrics.drill_enrich import ContactExtras, contact_extras
 from callboard.metrics.drill_spec import DrillSpec, drill_spec, spec_predicate
 from callboard.metrics.facts import FactContext, build_fact
-from callboard.metrics.service import KpiService
+from callboard.metrics.service import VERSIONED_FACTS, KpiService
 
 DEFAULT_METRIC = "offered"
 MAX_LIMIT = 1000
@@ -130,6 +130,8 @@ class ContactRows:
         key = ("contacts", spec.metric.resolved_name, part, period, settings.time_zone, settings.survey_window_days,
                tuple(sorted((k, tuple(v)) for k, v in scoped.items())),
                tuple((k, tuple(v)) for k, v in (where or {}).items()), metric or DEFAULT_METRIC, limit, offset)
+        if spec.fact not in VERSIONED_FACTS:
+            return self._page(spec, from_date, to_date, scoped, where, metric, part, limit, offset)
         return self.kpi.cached(key, lambda: self._page(spec, from_date, to_date, scoped, where, metric, part,
                                                        limit, offset),
                                keep=lambda page: len(page.rows) <= MAX_LIMIT)  # not the big exports

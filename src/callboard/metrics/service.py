@@ -26,6 +26,10 @@ T = TypeVar("T")
 # Query results kept per data version (see KpiService.cached): entries, and the largest result kept.
 RESULT_CACHE_ENTRIES = 1024
 RESULT_CACHE_MAX_ROWS = 100_000
+# Facts read only from tables the store writes through load / replace_table / map_identities, which move its
+# data_version. A request reading any other fact (e.g. one over a table a service writes itself) is not cached.
+VERSIONED_FACTS = frozenset({"queue_entries", "queue_entries_talk", "agent_segments", "contact_outcomes", "surveys",
+                             "interval_stats", "agent_state_time"})
 
 
 @dataclass(frozen=True)
@@ -212,9 +216,14 @@ class KpiService:
                 self._sql_cache.pop(next(iter(self._sql_cache)))
             self._sql_cache[key] = (self.store.to_sql(expr), dims)
         sql, dims = self._sql_cache[key]
+        if not self.facts_of(request.metrics) <= VERSIONED_FACTS:
+            return run_sql(sql), dims
         table = self.cached(("kpi", *key), lambda: run_sql(sql),
                             keep=lambda t: getattr(t, "num_rows", RESULT_CACHE_MAX_ROWS + 1) <= RESULT_CACHE_MAX_ROWS)
         return table, dims
+
+    def facts_of(self, metrics: tuple[ResolvedMetric, ...] | list[ResolvedMetric]) -> set[str]:
+        return {self.catalog.measures[m].fact for metric in metrics for m in self.catalog.measure_names(metric.metric)}
 
     def explain(self, name: str) -> MetricExplanation:
         resolved = self.resolve([name])[0]

@@ -53,6 +53,10 @@ class DuckDBStore(IbisTables):
         row = self.raw.execute("SELECT count(*), max(finished_at) FROM load_batches").fetchone()
         return (self._changes, *(row or ()))
 
+    def note_change(self) -> None:
+        """Tell result caches the data changed: for code that writes through `raw` instead of load()."""
+        self._changes += 1
+
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         return self.con.to_pyarrow(expr)
 
