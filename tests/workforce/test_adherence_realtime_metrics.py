@@ -104,3 +104,11 @@ def test_planned_vs_actual_shrinkage_by_hand() -> None:
     # on-queue in paid = 7,200 + 60 + 2,340 = 9,600 -> actual = (12,600 - 9,600) / 12,600
     assert s.actual == pytest.approx(3000 / 12600)
     assert s.actual_by_category_s == {"error": 300, "break": 540, "lunch": 360, "absence": 1800}
+
+
+def test_now_is_the_instant_starting_at_now() -> None:
+    # work 10:00-11:00: at 10:00 the shift is on (adherent, Available since 09:55); at 11:00 it is over
+    states = [StateSpan("a1", "available", t(9, 55), t(11))]
+    on = agent_now("a1", WORK[1:], states, [], t(10))
+    assert (on.status, on.scheduled_activity, on.state) == ("adherent", "work", "available")
+    assert agent_now("a1", WORK[1:], states, [], t(11)).status == "unscheduled"

@@ -39,8 +39,12 @@ class AgentNow:
 def agent_now(agent_id: str, activities: list[ScheduledSpan], states: list[StateSpan],
               exceptions: list[ApprovedException], now: dt.datetime, *, grace_s: float = DEFAULT_GRACE_S,
               variant: AdherenceVariant = CALLBOARD, lookback: dt.timedelta = dt.timedelta(hours=12)) -> AgentNow:
-    # the caller ends open state intervals at `now`; the segment ending at `now` is the current one
-    segs = timeline(activities, states, exceptions, variant, now - lookback, now)
+    # the instant `now` is the one-second piece [now, now + 1 s): a shift starting at `now` is on, one ending
+    # at `now` is over; a state reaching `now` (open intervals are ended at `now` by the caller) is current
+    tick = now + dt.timedelta(seconds=1)
+    current_states = [StateSpan(s.agent_id, s.state, s.start, tick if s.end >= now else s.end, s.reason)
+                      for s in states]
+    segs = timeline(activities, current_states, exceptions, variant, now - lookback, tick)
     if not segs:
         return AgentNow(agent_id, None, None, None, "unscheduled", None, 0.0, False)
     current = segs[-1]
