@@ -38,8 +38,10 @@ class Journeys:
     data: JourneyData
     artifacts: Path
 
-    def api(self, username: str) -> httpx.Client:
-        return sign_in(httpx.Client(base_url=self.url, timeout=120), username, PASSWORD)
+    def api(self, username: str, path: str, **params: str) -> httpx.Response:
+        """GET an API path as `username` (signed in through the session API)."""
+        with httpx.Client(base_url=self.url, timeout=120) as client:
+            return sign_in(client, username, PASSWORD).get(path, params=params)
 
 
 def _artifacts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -102,7 +104,7 @@ class Browser:
         return str(self.page.locator(selector).first.inner_text()).strip()
 
     def nav(self) -> list[str]:
-        return [t.strip() for t in self.page.locator("header nav a, nav a").all_inner_texts()]
+        return [t.strip() for t in self.page.locator("header.topbar nav.nav a").all_inner_texts()]
 
 
 @pytest.fixture()
@@ -135,7 +137,9 @@ def test_agent_reads_own_scorecard_and_not_a_colleagues(journeys: Journeys, brow
     me = data.agent_logins[0]
     colleague = next(a for a in data.agent_ids if a != me and data.agent_team[a] == data.agent_team[me])
     b = browser_for("agent", me)
-    assert "Teams" not in b.nav() and "Admin" not in b.nav()
+    nav = b.nav()
+    assert "My page" in nav and "Scorecards" in nav, nav
+    assert "Teams" not in nav and "Admin" not in nav, nav
 
     b.page.click("nav >> text=My page")
     b.page.wait_for_load_state("networkidle")
@@ -147,7 +151,7 @@ def test_agent_reads_own_scorecard_and_not_a_colleagues(journeys: Journeys, brow
     b.page.wait_for_load_state("networkidle")
     assert b.page.url.endswith(f"/scorecards/agent/{me}") or b.page.url.endswith("/scorecards")
     assert b.text("h1") == f"{data.agent_names[me]} · scorecard"
-    api = journeys.api(me).get(f"/api/v1/scorecards/agent/{me}")
+    api = journeys.api(me, f"/api/v1/scorecards/agent/{me}")
     assert api.status_code == 200
     card = api.json()["agent"]
     # The page shows the API's score (one decimal) and handled count for the same default period.
@@ -160,7 +164,7 @@ def test_agent_reads_own_scorecard_and_not_a_colleagues(journeys: Journeys, brow
     _forbidden(b, f"/agents/{colleague}", "colleague-agent-page-403")
     assert f"may not see agent {colleague}" in b.text(".error-card")
     _forbidden(b, f"/scorecards/agent/{colleague}", "colleague-scorecard-403")
-    assert journeys.api(me).get(f"/api/v1/scorecards/agent/{colleague}").status_code == 403
+    assert journeys.api(me, f"/api/v1/scorecards/agent/{colleague}").status_code == 403
 
 
 # -- supervisor -----------------------------------------------------------------------------------------------
@@ -186,7 +190,9 @@ def test_supervisor_sets_team_goal_and_sees_it_on_member_page(journeys: Journeys
     month_start = data.last_day.replace(day=1)
     name = "Sales journey: first contact resolution"
 
-    b.goto("/goals")
+    # The data's month (the goals page opens on today, which on the 1st is a month without data or goals).
+    month_view = f"/goals?from={month_start.isoformat()}&to={data.last_day.isoformat()}"
+    b.goto(month_view)
     assert b.page.locator("#goals tbody tr", has_text="Sales customers delighted").count() == 1, "the demo's goal"
     b.shot("goals-before")
     form = b.page.locator("#goal-form")
@@ -204,12 +210,14 @@ def test_supervisor_sets_team_goal_and_sees_it_on_member_page(journeys: Journeys
         form.locator('button[type="submit"]').click()
     b.page.wait_for_load_state("networkidle")
     assert b.page.locator(".alert[role=alert]").count() == 0, b.text(".alert")
+    b.goto(month_view)
     row = b.page.locator("#goals tbody tr", has_text=name)
     assert row.count() == 1, "the new goal is listed on /goals"
     assert "85.0%" in row.inner_text() and "team effort" in row.inner_text()
     b.shot("goal-created")
 
-    goals = journeys.api("sup.sales").get("/api/v1/goals").json()
+    goals = journeys.api("sup.sales", "/api/v1/goals", **{"from": month_start.isoformat(),
+                                                                        "to": data.last_day.isoformat()}).json()
     created = [g for g in goals if g["name"] == name]
     assert len(created) == 1, [g["name"] for g in goals]
     assert (created[0]["scope_kind"], created[0]["scope_id"], created[0]["collaborative"]) == ("team", team, True)
@@ -251,7 +259,7 @@ def test_manager_exports_appraisal_pdf(journeys: Journeys, browser_for: Opener) 
     flat = " ".join(text.split())  # pdftotext breaks long lines where the page wraps them
     assert name in flat
     assert comment in flat, "the comment just added is in the exported packet"
-    period = journeys.api("manager").get(f"/api/v1/appraisals/{agent}").json()["period"]
+    period = journeys.api("manager", f"/api/v1/appraisals/{agent}").json()["period"]
     assert period["title"] in flat
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
                     str(journeys.artifacts / f"manager-appraisal-{agent}-page")], check=True)
@@ -265,7 +273,8 @@ def test_qa_analyst_sees_assigned_site_contacts_and_no_goals(journeys: Journeys,
     data = journeys.data
     site_agents = {a for a in data.agent_ids if data.team_site[data.agent_team[a]] == QA_SITE}
     b = browser_for("qa", QA_ONE_SITE)
-    assert "Goals" not in b.nav()
+    nav = b.nav()
+    assert "Teams" in nav and "Goals" not in nav, nav
 
     b.goto("/teams")
     teams = {t for t in b.page.locator("#teams tbody tr").evaluate_all("rows => rows.map(r => r.dataset.team)")}
@@ -302,6 +311,8 @@ def test_planner_sees_aggregates_not_agents(journeys: Journeys, browser_for: Ope
     data = journeys.data
     b = browser_for("planner", "planner")
     b.goto("/")
+    nav = b.nav()
+    assert "Wallboard" in nav and "Scorecards" not in nav and "Goals" not in nav, nav
     values = [t.strip() for t in b.page.locator(".tiles .tile .tile-value").all_inner_texts()]
     assert values and "—" not in values
     assert b.page.locator("#agents").count() == 0, "no agent table for a planner"
