@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.metrics import cases_fcr, cases_grouping, cases_handle, cases_queue, cases_reference, cases_states, cases_surveys
+from tests.metrics import (
+    cases_fcr,
+    cases_grouping,
+    cases_handle,
+    cases_quality,
+    cases_queue,
+    cases_reference,
+    cases_states,
+    cases_surveys,
+)
 from tests.metrics.harness import MetricCase
 
 ALL_CASES: list[MetricCase] = [
@@ -13,6 +22,7 @@ ALL_CASES: list[MetricCase] = [
     *cases_grouping.CASES,
     *cases_states.CASES,
     *cases_reference.CASES,
+    *cases_quality.CASES,
 ]
 
 _names = [c.name for c in ALL_CASES]

@@ -37,7 +37,8 @@ ABS_TOL = 1e-9
 # Dimensions whose values carry the namespacing prefix in the batched run.
 PREFIXED_DIMENSIONS = ("agent", "contact", "queue")
 # Facts whose rows carry the contact's `topic`; the others are partitioned by agent or queue instead.
-TOPIC_FACTS = frozenset({"queue_entries", "queue_entries_talk", "agent_segments", "contact_outcomes", "surveys"})
+TOPIC_FACTS = frozenset({"queue_entries", "queue_entries_talk", "agent_segments", "contact_outcomes", "surveys",
+                         "qa_scores"})
 AGENT_FACTS = frozenset({"agent_state_time", "agent_segments"})
 
 
@@ -182,6 +183,8 @@ def namespaced(dataset: Dataset, key: str) -> Dataset:
         row.update(agent_id=p(row["agent_id"]), record_id=p(row["record_id"]), queue_id=p(row["queue_id"]))
     for row in d.team_memberships:
         row.update(agent_id=p(row["agent_id"]))
+    for row in d.qa_scores:
+        row.update(contact_id=p(row["contact_id"]), agent_id=p(row["agent_id"]))
     return d
 
 
@@ -193,6 +196,8 @@ def combined_dataset(cases: Sequence[MetricCase]) -> Dataset:
         for name in ("contacts", "queue_entries", "agent_segments", "survey_responses", "agent_states",
                      "interval_stats", "team_memberships"):
             getattr(total, name).extend(getattr(d, name))
+        for row in d.qa_scores:  # evaluation ids are numbers: renumber instead of prefixing
+            total.qa_scores.append({**row, "evaluation_id": len(total.qa_scores) + 1})
     return total
 
 

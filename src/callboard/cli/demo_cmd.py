@@ -122,6 +122,8 @@ def _print_logins(logins: list[DemoLogin]) -> None:
 def seed_demo_features(runtime: Runtime) -> None:
     """Goals, scorecards, appraisal comments: idempotent, so a rerun of the demo adds nothing."""
     from callboard.demo.appraisal_seed import seed_demo_comments
+    from callboard.demo.calibration_seed import seed_demo_calibration
+    from callboard.demo.quality_seed import seed_demo_quality
     from callboard.demo.forecast_seed import seed_demo_forecast
     from callboard.demo.goals_seed import seed_demo_goals
     from callboard.demo.scorecards_seed import seed_demo_scorecards
@@ -129,6 +131,8 @@ def seed_demo_features(runtime: Runtime) -> None:
     seed_demo_goals(runtime)
     seed_demo_scorecards(runtime)
     seed_demo_comments(runtime)
+    seed_demo_quality(runtime)
+    seed_demo_calibration(runtime)  # after the quality seed: it scores with the published forms
     seed_demo_forecast(runtime)
 
 

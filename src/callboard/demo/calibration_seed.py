@@ -70,11 +70,17 @@ def _ensure_users(runtime: Any) -> None:
 
 
 def _form_version(runtime: Any) -> int:
-    versions = runtime.calibration.form_versions(LOCAL_OWNER)
-    if versions:
-        return int(versions[0][0])
-    form_id = runtime.quality.create_form(LOCAL_OWNER, DEMO_FORM)
-    return int(runtime.quality.publish_form(LOCAL_OWNER, form_id))
+    """The published version id of the demo's own "Customer care standard" form (created on first use): its
+    answers are generated for its question types (the quality seed's forms have conditional and free-text
+    questions this generator does not fill)."""
+
+    def ours() -> list[int]:
+        return [vid for vid, label in runtime.calibration.form_versions(LOCAL_OWNER)
+                if label.rsplit(" v", 1)[0] == DEMO_FORM["name"]]
+
+    if not ours():
+        runtime.quality.publish_form(LOCAL_OWNER, runtime.quality.create_form(LOCAL_OWNER, DEMO_FORM))
+    return int(ours()[0])
 
 
 def _last_day(runtime: Any) -> dt.date:

@@ -16,6 +16,7 @@ PLAIN = {
     "channel": "channel",
     "topic": "topic",
     "direction": "direction",
+    "evaluator": "evaluator",  # QA metrics only; null on every other fact
 }
 TIME = ("interval_15", "interval_30", "interval_60", "hour", "day", "week", "month")
 ALIASES = {"interval": "interval_30", "interval15": "interval_15", "interval30": "interval_30",

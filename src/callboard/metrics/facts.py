@@ -19,7 +19,7 @@ from callboard.core.timeutil import Period
 from callboard.metrics.state_facts import agent_state_time
 from callboard.store.base import AnalyticsStore
 
-DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction")
+DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction", "evaluator")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,18 @@ def interval_stats(ctx: FactContext) -> ir.Table:
     return _with_dims(i.mutate(_t=i.interval_start))
 
 
+def qa_scores(ctx: FactContext) -> ir.Table:
+    """QA evaluations at their latest revision, bucketed by the contact's time (reference §13); never
+    drafts or calibration evaluations (they do not count in agent averages)."""
+    t = ctx.store.table("qa_scores")
+    t = t.filter(~t.is_calibration & (t.state != "draft"))
+    c = ctx.store.table("contacts").select("source", "contact_id", "topic", "direction")
+    j = t.left_join(c, ["source", "contact_id"]).select(*t.columns, "topic", "direction")  # the contact's labels
+    return _with_dims(j.mutate(_t=j.contact_at))
+
+
 FACTS: dict[str, Callable[[FactContext], ir.Table]] = {
+    "qa_scores": qa_scores,
     "queue_entries": queue_entries,
     "queue_entries_talk": queue_entries_talk,
     "agent_segments": agent_segments,

@@ -12,6 +12,8 @@ from typing import Final
 
 import pyarrow as pa
 
+from callboard.records.quality_schemas import QUALITY_KEYS, QUALITY_TABLES
+
 TS = pa.timestamp("us")
 
 CHANNELS: Final = ("voice", "chat", "email", "messaging", "social")
@@ -246,6 +248,7 @@ TABLES: Final[dict[str, pa.Schema]] = {
     "team_memberships": TEAM_MEMBERSHIPS,
     "identity_map": IDENTITY_MAP,
     "connector_cursors": CONNECTOR_CURSORS,
+    **QUALITY_TABLES,
     "quarantine": QUARANTINE,
     "load_batches": LOAD_BATCHES,
 }
@@ -260,6 +263,7 @@ KEYS: Final[dict[str, tuple[str, ...]]] = {
     "interval_stats": ("source", "record_id"),
     "transcript_turns": ("source", "contact_id", "turn_seq"),
     "conversation_metrics": ("source", "contact_id", "metric", "participant", "period_seq"),
+    **QUALITY_KEYS,
     "agents": ("agent_id",),
     "team_memberships": ("agent_id", "team_id", "valid_from"),
 }

@@ -75,7 +75,10 @@ class Runtime:
     def scorecards(self):  # type: ignore[no-untyped-def]
         from callboard.scorecards.service import ScorecardService
 
-        return ScorecardService(self.app_db, self.kpi, self.org)
+        service = ScorecardService(self.app_db, self.kpi, self.org)
+        # The QA slot: quality and scorecards are sibling layers, so the runtime hands one to the other.
+        service.qa_scores = lambda ids, period: self.quality.qa_scores_for_agents(ids, period.start, period.end)
+        return service
 
     @cached_property
     def wallboard(self):  # type: ignore[no-untyped-def]

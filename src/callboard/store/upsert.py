@@ -17,7 +17,8 @@ from callboard.records.batch import LoadBatch
 from callboard.records.schemas import CONTACT_CHILDREN, KEYS, TABLES
 
 _CHUNK_ROWS = 122_880  # one DuckDB row group
-_STANDALONE = ("agent_states", "survey_responses", "interval_stats", "transcript_turns", "conversation_metrics")
+_STANDALONE = ("agent_states", "survey_responses", "interval_stats", "transcript_turns", "conversation_metrics",
+               "qa_scores", "qa_item_results")
 _DIMENSIONS = ("agents", "team_memberships")
 _CLOSABLE = ("agent_states",)  # rows with an `ended_at` that a later load may fill in
 
@@ -36,8 +37,10 @@ def _columns(name: str) -> str:
 def _insert_select(name: str, source_sql: str, batch_id: str) -> str:
     cols = [c for c in TABLES[name].names if c != "batch_id"]
     select = ", ".join(f's."{c}"' for c in cols)
-    target = ", ".join(f'"{c}"' for c in cols) + ', "batch_id"'
-    return f"INSERT INTO \"{name}\" ({target}) SELECT {select}, '{batch_id}' FROM {source_sql}"
+    target = ", ".join(f'"{c}"' for c in cols)
+    if "batch_id" not in TABLES[name].names:  # tables another service owns (QA scores): no load batch
+        return f"INSERT INTO \"{name}\" ({target}) SELECT {select} FROM {source_sql}"
+    return f"INSERT INTO \"{name}\" ({target}, \"batch_id\") SELECT {select}, '{batch_id}' FROM {source_sql}"
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
