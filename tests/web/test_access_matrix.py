@@ -68,6 +68,11 @@ COMMENT_APPRAISALS = frozenset({"supervisor", "manager", "admin"})
 EXPORT_APPRAISALS = COMMENT_APPRAISALS
 WALLBOARD = frozenset({"supervisor", "planner", "manager", "admin"})
 FORECASTS = frozenset({"supervisor", "planner", "manager", "admin"})  # Erlang, forecasts, staffing plans
+MANAGE_FORECASTS = frozenset({"planner", "admin"})
+SCHEDULES = frozenset({"agent", "supervisor", "planner", "manager", "admin"})  # agents: their own; never QA
+MANAGE_SCHEDULES = frozenset({"planner", "admin"})
+EVALUATIONS = frozenset({"agent", "supervisor", "qa_analyst", "manager", "admin"})  # agents: their own; never planners
+EVALUATE = frozenset({"qa_analyst", "admin"})  # score, calibrate, sample, build forms
 EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/"): Access(KPI),
     ("GET", "/login"): Access(PUBLIC),
@@ -166,15 +171,140 @@ EXPECTED: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/erlang"): Access(FORECASTS, {"calls": "100", "interval_s": "1800", "aht_s": "180",
                                                   "answer_within_s": "20", "target_sl": "0.8"}),
     ("POST", "/api/v1/erlang"): Access(FORECASTS),
+    # quality management, workforce management
+    ("GET", "/quality"): Access(EVALUATIONS),
+    ("GET", "/quality/evaluations/{evaluation_id}"): Access(EVALUATIONS),
+    ("POST", "/quality/evaluations/{evaluation_id}/acknowledge"): Access(EVALUATIONS),
+    ("POST", "/quality/evaluations/{evaluation_id}/comment"): Access(EVALUATIONS),
+    ("POST", "/quality/evaluations/{evaluation_id}/dispute"): Access(EVALUATIONS),
+    ("POST", "/quality/evaluations/{evaluation_id}/disputes/{dispute_id}"): Access(EVALUATIONS),
+    ("GET", "/quality/exemplars"): Access(EVALUATIONS),
+    ("GET", "/quality/forms"): Access(EVALUATIONS),
+    ("GET", "/quality/forms/{form_id}"): Access(EVALUATIONS),
+    ("POST", "/quality/notifications/read"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/evaluations"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/evaluations/{evaluation_id}"): Access(EVALUATIONS),
+    ("POST", "/api/v1/quality/evaluations/{evaluation_id}/acknowledge"): Access(EVALUATIONS),
+    ("POST", "/api/v1/quality/evaluations/{evaluation_id}/comments"): Access(EVALUATIONS),
+    ("POST", "/api/v1/quality/evaluations/{evaluation_id}/disputes"): Access(EVALUATIONS),
+    ("POST", "/api/v1/quality/evaluations/{evaluation_id}/disputes/{dispute_id}/decision"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/exemplars"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/fail-rates"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/forms"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/forms/{form_id}"): Access(EVALUATIONS),
+    ("GET", "/api/v1/quality/summary"): Access(EVALUATIONS),
+    ("GET", "/quality/evaluate/{contact_id}"): Access(EVALUATE),
+    ("POST", "/quality/evaluate/{contact_id}"): Access(EVALUATE),
+    ("POST", "/quality/exemplars"): Access(EVALUATE),
+    ("POST", "/quality/exemplars/{exemplar_id}/archive"): Access(EVALUATE),
+    ("POST", "/quality/forms"): Access(EVALUATE),
+    ("POST", "/quality/forms/import"): Access(EVALUATE),
+    ("POST", "/quality/forms/{form_id}"): Access(EVALUATE),
+    ("POST", "/quality/forms/{form_id}/publish"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/evaluations"): Access(EVALUATE),
+    ("PUT", "/api/v1/quality/evaluations/{evaluation_id}"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/evaluations/{evaluation_id}/submit"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/exemplars"): Access(EVALUATE),
+    ("DELETE", "/api/v1/quality/exemplars/{exemplar_id}"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/forms"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/forms/import"): Access(EVALUATE),
+    ("PUT", "/api/v1/quality/forms/{form_id}"): Access(EVALUATE),
+    ("POST", "/api/v1/quality/forms/{form_id}/publish"): Access(EVALUATE),
+    ("GET", "/quality/sampling"): Access(EVALUATE),
+    ("POST", "/quality/sampling"): Access(EVALUATE),
+    ("POST", "/quality/sampling/{plan_id}/draw"): Access(EVALUATE),
+    ("GET", "/quality/calibration"): Access(EVALUATE),
+    ("POST", "/quality/calibration"): Access(EVALUATE),
+    ("GET", "/quality/calibration/{session_id}"): Access(EVALUATE),
+    ("POST", "/quality/calibration/{session_id}/close"): Access(EVALUATE),
+    ("POST", "/quality/calibration/{session_id}/contacts/{row_id}"): Access(EVALUATE),
+    ("GET", "/api/v1/sampling/plans"): Access(EVALUATE),
+    ("POST", "/api/v1/sampling/plans"): Access(EVALUATE),
+    ("GET", "/api/v1/sampling/plans/{plan_id}"): Access(EVALUATE),
+    ("PATCH", "/api/v1/sampling/plans/{plan_id}"): Access(EVALUATE),
+    ("POST", "/api/v1/sampling/plans/{plan_id}/draw"): Access(EVALUATE),
+    ("GET", "/api/v1/sampling/plans/{plan_id}/items"): Access(EVALUATE),
+    ("GET", "/api/v1/sampling/workload"): Access(EVALUATE),
+    ("GET", "/api/v1/calibration/drift"): Access(EVALUATE),
+    ("GET", "/api/v1/calibration/sessions"): Access(EVALUATE),
+    ("POST", "/api/v1/calibration/sessions"): Access(EVALUATE),
+    ("GET", "/api/v1/calibration/sessions/{session_id}"): Access(EVALUATE),
+    ("POST", "/api/v1/calibration/sessions/{session_id}/close"): Access(EVALUATE),
+    ("PUT", "/api/v1/calibration/sessions/{session_id}/contacts/{contact_row_id}/score"): Access(EVALUATE),
+    ("GET", "/api/v1/quality/notifications"): Access(EVERYONE),
+    ("POST", "/api/v1/quality/notifications/read"): Access(EVERYONE),
+    ("GET", "/workforce/forecast"): Access(FORECASTS),
+    ("GET", "/workforce/intraday"): Access(FORECASTS),
+    ("GET", "/workforce/staffing"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/intraday"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/models"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/overrides"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}/accuracy"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}/staffing"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}/staffing.csv"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}/values"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/runs/{version}/values.csv"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/shrinkage"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/special-days"): Access(FORECASTS),
+    ("GET", "/api/v1/forecast/targets"): Access(FORECASTS),
+    ("POST", "/workforce/forecast/overrides"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/forecast/overrides/{override_id}/delete"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/forecast/run"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/forecast/special-days"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/forecast/special-days/{special_day_id}/delete"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/staffing/shrinkage"): Access(MANAGE_FORECASTS),
+    ("POST", "/workforce/staffing/targets"): Access(MANAGE_FORECASTS),
+    ("POST", "/api/v1/forecast/backtest"): Access(MANAGE_FORECASTS),
+    ("POST", "/api/v1/forecast/overrides"): Access(MANAGE_FORECASTS),
+    ("DELETE", "/api/v1/forecast/overrides/{override_id}"): Access(MANAGE_FORECASTS),
+    ("POST", "/api/v1/forecast/runs"): Access(MANAGE_FORECASTS),
+    ("DELETE", "/api/v1/forecast/runs/{version}"): Access(MANAGE_FORECASTS),
+    ("PUT", "/api/v1/forecast/shrinkage"): Access(MANAGE_FORECASTS),
+    ("POST", "/api/v1/forecast/special-days"): Access(MANAGE_FORECASTS),
+    ("DELETE", "/api/v1/forecast/special-days/{special_day_id}"): Access(MANAGE_FORECASTS),
+    ("PUT", "/api/v1/forecast/targets/{queue}"): Access(MANAGE_FORECASTS),
+    ("GET", "/workforce/schedule"): Access(SCHEDULES),
+    ("GET", "/workforce/schedule/agent/{agent_id}"): Access(SCHEDULES),
+    ("GET", "/workforce/adherence"): Access(SCHEDULES),
+    ("GET", "/workforce/adherence/now"): Access(SCHEDULES),
+    ("GET", "/api/v1/adherence"): Access(SCHEDULES),
+    ("GET", "/api/v1/adherence/now"): Access(SCHEDULES),
+    ("GET", "/api/v1/agents/{agent_id}/schedule"): Access(SCHEDULES),
+    ("GET", "/api/v1/schedules"): Access(SCHEDULES),
+    ("GET", "/api/v1/schedules/{schedule_id}"): Access(SCHEDULES),
+    ("GET", "/api/v1/schedules/{schedule_id}.csv"): Access(SCHEDULES),
+    ("POST", "/workforce/schedule/generate"): Access(MANAGE_SCHEDULES),
+    ("POST", "/workforce/schedule/import"): Access(MANAGE_SCHEDULES),
+    ("POST", "/api/v1/adherence/exceptions"): Access(MANAGE_SCHEDULES),
+    ("GET", "/api/v1/schedule-rules"): Access(MANAGE_SCHEDULES),
+    ("PUT", "/api/v1/schedule-rules/{agent_id}"): Access(MANAGE_SCHEDULES),
+    ("POST", "/api/v1/schedules/generate"): Access(MANAGE_SCHEDULES),
+    ("POST", "/api/v1/schedules/import"): Access(MANAGE_SCHEDULES),
+    ("PUT", "/api/v1/schedules/{schedule_id}/agents/{agent_id}/days/{day}"): Access(MANAGE_SCHEDULES),
+    ("GET", "/quality/reports"): Access(EVALUATIONS, denied_in_service=frozenset({"agent"})),
+    ("GET", "/api/v1/qa-reports/adjusted"): Access(EVALUATIONS, denied_in_service=frozenset({"agent"})),
+    ("GET", "/api/v1/qa-reports/operations"): Access(EVALUATIONS, denied_in_service=frozenset({"agent"})),
+    ("POST", "/api/v1/quality/reconcile"): Access(EVALUATE, denied_in_service=frozenset({"qa_analyst"})),
+    ("GET", "/workforce"): Access(EVERYONE, denied_in_service=frozenset({"qa_analyst"})),
 }
 
 
+# agent -> one contact they handled (filled from the data by the fixture): contact pages need one in scope
+CONTACT_OF: dict[str, str] = {}
+
+
 def path_for(route: RouteInfo, role: str | None) -> str:
+    agent = IN_SCOPE_AGENT.get(role or "admin") or "ana"
     values = {
         "dimension": "queue", "name": "aht_s", "connector": "csv",
         "agent_id": IN_SCOPE_AGENT.get(role or "admin") or "ana",
         "team_id": IN_SCOPE_TEAM.get(role or "admin", "Team Aurora"), "queue_id": "Billing",
-        "goal_id": "1", "scorecard_id": "1",
+        "goal_id": "1", "scorecard_id": "1", "evaluation_id": "1", "dispute_id": "1", "exemplar_id": "1",
+        "form_id": "1", "plan_id": "1", "session_id": "1", "row_id": "1", "contact_row_id": "1",
+        "contact_id": CONTACT_OF.get(agent, "c000001"), "override_id": "1", "special_day_id": "1", "version": "1", "queue": "Billing",
+        "schedule_id": "1", "day": "2026-03-02",
     }
     return route.path.format(**values)
 
@@ -198,6 +328,9 @@ def _client(url: str, username: str) -> httpx.Client:
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Matrix]:
     data_dir = fill_roles_data_dir(tmp_path_factory.mktemp("access") / "data")
     with build_runtime(load_settings(data_dir)) as runtime:
+        segments = runtime.store.table("agent_segments")
+        firsts = segments.group_by("agent_id").aggregate(contact_id=segments.contact_id.min()).to_pyarrow()
+        CONTACT_OF.update(zip(firsts["agent_id"].to_pylist(), firsts["contact_id"].to_pylist(), strict=True))
         app = create_app(runtime)
         server, thread, url, _ = start_server(runtime, app)
         clients = {role: _client(url, username) for role, username in USERS.items()}

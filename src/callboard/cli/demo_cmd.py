@@ -124,6 +124,7 @@ def seed_demo_features(runtime: Runtime) -> None:
     from callboard.demo.appraisal_seed import seed_demo_comments
     from callboard.demo.calibration_seed import seed_demo_calibration
     from callboard.demo.quality_seed import seed_demo_quality
+    from callboard.demo.schedule_seed import seed_demo_schedule
     from callboard.demo.forecast_seed import seed_demo_forecast
     from callboard.demo.goals_seed import seed_demo_goals
     from callboard.demo.scorecards_seed import seed_demo_scorecards
@@ -134,6 +135,7 @@ def seed_demo_features(runtime: Runtime) -> None:
     seed_demo_quality(runtime)
     seed_demo_calibration(runtime)  # after the quality seed: it scores with the published forms
     seed_demo_forecast(runtime)
+    seed_demo_schedule(runtime)
 
 
 def _serve(data_dir: Path | None, *, port: int | None, open_browser: bool) -> None:

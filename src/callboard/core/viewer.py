@@ -17,7 +17,7 @@ ROLES = ("agent", "supervisor", "qa_analyst", "planner", "manager", "admin")
 CAPABILITIES: dict[str, frozenset[str]] = {
     "agent": frozenset({"view_kpis", "view_agent_detail", "view_contacts", "view_goals", "view_scorecards",
                         "view_evaluations", "view_appraisals", "view_schedules"}),
-    "supervisor": frozenset({"view_forecasts", "view_kpis", "view_teams", "view_agent_detail", "view_contacts", "view_goals", "manage_goals",
+    "supervisor": frozenset({"view_schedules", "view_forecasts", "view_kpis", "view_teams", "view_agent_detail", "view_contacts", "view_goals", "manage_goals",
                              "view_scorecards", "view_evaluations", "view_wallboard", "comment_appraisals",
                              "export_appraisals", "view_appraisals"}),
     "qa_analyst": frozenset({"view_kpis", "view_teams", "view_agent_detail", "view_contacts", "view_evaluations",

@@ -50,6 +50,7 @@ from callboard.web.pages import (
     overview,
     quality,
     queue,
+    schedule_pages,
     scorecards,
     team,
     wallboard,
@@ -108,7 +109,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(overview.router)
-    for pages in (team, agent, queue, goals, scorecards, wallboard, appraisal, admin, quality, calibration, workforce):
+    for pages in (team, agent, queue, goals, scorecards, wallboard, appraisal, admin, quality, calibration, workforce,
+                  schedule_pages):
         app.include_router(pages.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
