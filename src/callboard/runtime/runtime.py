@@ -120,7 +120,7 @@ class Runtime:
     def schedules(self):  # type: ignore[no-untyped-def]
         from callboard.workforce.schedule_service import ScheduleService
 
-        return ScheduleService(self.app_db, self.store, self.settings, self.org)
+        return ScheduleService(self.app_db, self.store, self.settings, self.org, forecasting=self.forecasting)
 
     def close(self) -> None:
         if not self._closed:

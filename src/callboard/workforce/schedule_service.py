@@ -27,6 +27,7 @@ from callboard.workforce.adherence_report import AdherenceReport, build_report, 
 from callboard.workforce.realtime import DEFAULT_GRACE_S, AgentNow
 from callboard.workforce.schedule_csv import ActivityRow, ShiftRow, check_no_overlap, export_csv, parse_csv
 from callboard.workforce.schedule_model import SchedulingProblem, coverage_of
+from callboard.workforce.schedule_from_plan import merge_with_history, requirement_from_plan
 from callboard.workforce.schedule_requirement import local_to_utc, requirement_from_history
 from callboard.workforce.schedule_rules import AgentRules, ShiftRules, standard_breaks
 from callboard.workforce.schedule_verify import verify
@@ -60,8 +61,25 @@ def default_rules() -> ShiftRules:
 
 
 class ScheduleService:
-    def __init__(self, app_db: AppDb, store: AnalyticsStore, settings: Settings, org: object) -> None:
+    def __init__(self, app_db: AppDb, store: AnalyticsStore, settings: Settings, org: object,
+                 forecasting: object | None = None) -> None:
         self.db, self.store, self.settings, self.org = app_db, store, settings, org
+        self.forecasting = forecasting  # ForecastService: its staffing plan is the default requirement
+
+    def _planned_requirement(self, viewer: Viewer, days: tuple[dt.date, ...]) -> tuple[np.ndarray, str]:
+        """Requirement per 30-min slot: the latest forecast's staffing plan where it covers the days, the
+        handled workload of past weeks elsewhere (schedule_requirement)."""
+        history = requirement_from_history(self.store, days, tz=self.tz)
+        forecasting = self.forecasting
+        if forecasting is None or not viewer.can("view_forecasts"):
+            return history, "history"
+        run = forecasting.latest_run(viewer, covering=days[0])  # type: ignore[attr-defined]
+        if run is None:
+            return history, "history"
+        plan = forecasting.staffing(viewer, run.version, from_date=days[0], to_date=days[-1])  # type: ignore[attr-defined]
+        totals = [(t.interval_start, t.agents_raw) for t in plan.totals()]
+        planned = requirement_from_plan(totals, plan.interval_minutes, days, tz=self.tz)
+        return merge_with_history(planned, history), f"forecast v{run.version}"
 
     @property
     def tz(self) -> str:
@@ -175,7 +193,10 @@ class ScheduleService:
         viewer.require("manage_schedules")
         days = tuple(first_day + dt.timedelta(days=k) for k in range(n_days))
         rules = rules or default_rules()
-        req = requirement if requirement is not None else requirement_from_history(self.store, days, tz=self.tz)
+        basis = "given"
+        if requirement is None:
+            requirement, basis = self._planned_requirement(viewer, days)
+        req = requirement
         agents = self._agent_rules(agent_ids)
         if not agents:
             raise InvalidInput("no agents to schedule", hint="load agents or set work rules first")
@@ -193,7 +214,8 @@ class ScheduleService:
                                              a.adherence_tracked) for a in p.activities))
                   for p in solution.shifts]
         return self._save(viewer, name, days, problem.requirement, shifts, solution.status, solution.objective,
-                          f"CP-SAT {solution.status}, short {solution.short_agent_hours:.1f} agent-h")
+                          f"CP-SAT {solution.status}, short {solution.short_agent_hours:.1f} agent-h, "
+                          f"requirement from {basis}")
 
     def import_csv(self, viewer: Viewer, name: str, text: str) -> ScheduleInfo:
         viewer.require("manage_schedules")
