@@ -10,12 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from callboard.core.errors import Forbidden
 from callboard.core.timeutil import zone
+from callboard.core.viewer import Viewer
 from callboard.metrics.browse import KpiBrowser
 from callboard.runtime import Runtime
 from callboard.runtime.server_file import TOKEN_HEADER
@@ -77,6 +78,20 @@ class WebContext:
         kpi = self.runtime.kpi
         today = kpi.clock().astimezone(zone(kpi.settings.time_zone)).date()
         return kpi.cached(("page", *key, self.app_version(), today), compute)  # type: ignore[no-any-return]
+
+    def html_cached(self, request: Request, viewer: Viewer, render: Callable[[], Response]) -> Response:
+        """A whole page's HTML for this viewer and session (the page embeds its CSRF token) and URL, reused on
+        the terms of `page_cached`. Errors are raised, never kept."""
+        key = ("html", request.url.path, tuple(sorted(request.query_params.multi_items())), viewer,
+               getattr(request.state, "csrf_token", None))
+
+        def build() -> tuple[int, bytes, str | None]:
+            response = render()
+            return response.status_code, bytes(response.body), response.media_type
+
+        with self.engine():
+            status, body, media_type = self.page_cached(key, build)
+        return Response(body, status_code=status, media_type=media_type)
 
     def invalidate(self) -> None:
         """Forget cached page furniture, e.g. after new data was loaded through this server."""

@@ -13,7 +13,7 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from callboard.core.errors import CallboardError, NotFound
 from callboard.core.viewer import Viewer
@@ -103,8 +103,13 @@ def _weekly_series(rows: Any, metric: str) -> dict[str, Any]:
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse, include_in_schema=False)
 def agent(request: Request, agent_id: str, ctx: Annotated[WebContext, Depends(get_context)], viewer: AgentViewer,
-          from_: Annotated[str | None, Query(alias="from")] = None, to: str | None = None) -> HTMLResponse:
+          from_: Annotated[str | None, Query(alias="from")] = None, to: str | None = None) -> Response:
     viewer.require_agent(agent_id)
+    return ctx.html_cached(request, viewer, lambda: _agent(request, agent_id, ctx, viewer, from_, to))
+
+
+def _agent(request: Request, agent_id: str, ctx: WebContext, viewer: Viewer, from_: str | None,
+           to: str | None) -> Response:
     period = dl.choose_period(ctx, viewer, from_, to)
     where = {"agent": [agent_id]}
     metrics = [m for m, _ in AGENT_TILES]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from callboard.core.errors import CallboardError
 from callboard.metrics.browse import DataSpan
@@ -217,7 +217,12 @@ def page_furniture(ctx: WebContext, viewer: Viewer | None = None) -> Furniture:
 @router.get("/", response_class=HTMLResponse, summary="Overview dashboard", include_in_schema=False)
 def overview(request: Request, ctx: Annotated[WebContext, Depends(get_context)], viewer: KpiViewer,
              from_: Annotated[str | None, Query(alias="from")] = None, to: Annotated[str | None, Query()] = None,
-             queue: str | None = None, channel: str | None = None, team: str | None = None) -> HTMLResponse:
+             queue: str | None = None, channel: str | None = None, team: str | None = None) -> Response:
+    return ctx.html_cached(request, viewer, lambda: _overview(request, ctx, viewer, from_, to, queue, channel, team))
+
+
+def _overview(request: Request, ctx: WebContext, viewer: Viewer, from_: str | None, to: str | None,
+              queue: str | None, channel: str | None, team: str | None) -> Response:
     errors: list[CallboardError] = []
     furniture = page_furniture(ctx, viewer)
     span, options = furniture.span, furniture.options

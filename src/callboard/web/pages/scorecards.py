@@ -157,6 +157,12 @@ def team_page(request: Request, ctx: Ctx, viewer: ViewViewer, team_id: str, peri
 
 @router.get("/scorecards/agent/{agent_id}", response_class=HTMLResponse, include_in_schema=False)
 def agent_page(request: Request, ctx: Ctx, viewer: ViewViewer, agent_id: str, period: PeriodQuery = None) -> Response:
+    viewer.require("view_scorecards")
+    viewer.require_agent(agent_id)
+    return ctx.html_cached(request, viewer, lambda: _agent_page(request, ctx, viewer, agent_id, period))
+
+
+def _agent_page(request: Request, ctx: WebContext, viewer: Viewer, agent_id: str, period: str | None) -> Response:
     service = ctx.runtime.scorecards
     with ctx.engine():
         found, history = ctx.page_cached(("scorecard_agent", viewer, agent_id, period),
