@@ -51,9 +51,11 @@ def db(app_db_url: str) -> Iterator[AppDb]:
 def test_migrations_reach_head_and_go_back_down(app_db_url: str) -> None:
     db = open_app_db(app_db_url)
     try:
-        head = ScriptDirectory.from_config(alembic_config(app_db_url)).get_current_head()
+        # each area (quality, calibration, schedules, forecasts) owns a branch: every head is applied
+        heads = set(ScriptDirectory.from_config(alembic_config(app_db_url)).get_heads())
+        assert len(heads) >= 1
         with db.engine.connect() as conn:
-            assert conn.execute(text("select version_num from alembic_version")).scalar_one() == head
+            assert set(conn.execute(text("select version_num from alembic_version")).scalars()) == heads
         assert set(Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
         db.migrate()  # idempotent
         config = alembic_config(app_db_url)
