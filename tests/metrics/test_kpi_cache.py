@@ -179,3 +179,37 @@ def test_note_change_after_a_raw_write(store: DuckDBStore, tmp_path: Path) -> No
     store.raw.execute("DELETE FROM queue_entries")
     store.note_change()
     assert svc.query(metrics=["offered"]).rows[0]["offered"] == 0  # c1's only entry is gone
+
+
+def test_cached_pages_follow_loads_and_app_changes(tmp_path: Path) -> None:
+    """WebContext.html_cached: the same page again is the cached HTML; after a load or an audited change in
+    the app database it is built afresh."""
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from callboard.core.settings import load_settings
+    from callboard.core.viewer import LOCAL_OWNER
+    from callboard.runtime import build_runtime
+    from callboard.web.context import WebContext
+
+    with build_runtime(load_settings(tmp_path)) as runtime:
+        runtime.store.load(_first().batch())
+        ctx = WebContext(runtime=runtime, templates=None)  # type: ignore[arg-type]
+        request = Request({"type": "http", "method": "GET", "path": "/", "query_string": b"", "headers": []})
+        request.state.csrf_token = "token"
+        builds: list[int] = []
+
+        def render() -> Response:
+            builds.append(1)
+            offered = runtime.kpi.query(metrics=["offered"]).rows[0]["offered"]
+            return Response(f"offered {offered}", media_type="text/html")
+
+        def page() -> bytes:
+            return bytes(ctx.html_cached(request, LOCAL_OWNER, render).body)
+
+        assert page() == b"offered 1"  # c1
+        assert page() == b"offered 1" and len(builds) == 1  # from the cache
+        runtime.store.load(_second().batch())
+        assert page() == b"offered 2" and len(builds) == 2  # c1 + c2
+        runtime.org.add_site(LOCAL_OWNER, site_id="s1", name="Site one")  # audited: the page is rebuilt
+        assert page() == b"offered 2" and len(builds) == 3
