@@ -61,3 +61,15 @@ def test_chat_concurrency_divides_slots() -> None:
     one = build_plan(points, interval_minutes=30, targets={"q_chat": single}, channels={"q_chat": "voice"},
                      shrinkage=none)
     assert two.rows[0].agents_raw == -(-one.rows[0].agents_raw // 2)
+
+
+def test_a_queue_without_measured_handle_time_borrows_its_mean() -> None:
+    # An Asterisk queue logs no hold or wrap-up, so its AHT forecast can be 0 for an interval with calls.
+    # Interval 1: 100 calls, AHT 180 s -> reference §15 example: 14 on queue, 20 scheduled at 30% shrinkage.
+    # Interval 2: 100 calls, AHT 0 (unknown) -> filled with the queue's mean of known AHTs (180 s): the same 14/20.
+    shrinkage = ShrinkagePlan({"breaks": "0.1", "training": "0.05", "coaching": "0.04", "absence": "0.11"})
+    target = Target("branch", 0.8, 20.0, 0.85, 1)
+    points = [_point("branch", 0, 100, 180.0), _point("branch", 30, 100, 0.0)]
+    plan = build_plan(points, interval_minutes=30, targets={"branch": target}, channels={"branch": "voice"},
+                      shrinkage=shrinkage)
+    assert [(r.agents_raw, r.agents) for r in plan.rows] == [(14, 20), (14, 20)]

@@ -67,6 +67,7 @@ def _queue_rows(queue: str, points: list[Point], target: Target, channel: str, i
                 shrinkage: float) -> list[StaffingRow]:
     volume = np.array([p.volume for p in points], dtype=float)
     aht = np.array([np.nan if p.aht_s is None else p.aht_s for p in points], dtype=float)
+    aht[aht <= 0] = np.nan  # no handle time measured (e.g. Asterisk logs no hold or wrap-up): fill like a gap
     aht = np.where(np.isnan(aht) & (volume > 0), np.nanmean(aht) if np.isfinite(aht).any() else 180.0, aht)
     if channel == "email":
         result = backlog_required_agents(items=volume, interval_s=interval_s, aht_s=np.nan_to_num(aht),
