@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 
 from callboard.core.viewer import LOCAL_OWNER
+from callboard.demo.branch_pbx import branch_agents
 from callboard.demo.org import SITES, TEAMS, DemoLogin, Org, build_org
 from callboard.org.org import MembershipInfo, OrgService
 from callboard.org.users import UserService
@@ -29,8 +30,10 @@ def seed_demo_accounts(users: UserService, org_service: OrgService, org: Org) ->
         if team.team_id not in known_teams:
             org_service.add_team(owner, team_id=team.team_id, name=team.name, site_id=team.site_id)
     if not org_service.memberships():
+        branch = [MembershipInfo(agent, team, since, None)
+                  for agent, team, since in branch_agents(org.start.date())[1]]  # the Asterisk branch office
         org_service.add_memberships(owner, [MembershipInfo(m.agent_id, m.team_id, m.valid_from, m.valid_to)
-                                            for m in org.memberships])
+                                            for m in org.memberships] + branch)
     existing = {u.username for u in users.users(owner)}
     names = {a.agent_id: a.display_name for a in org.agents}
     for login in org.logins:

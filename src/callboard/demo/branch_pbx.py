@@ -1,9 +1,11 @@
 """A branch office on Asterisk: the demo writes its `queue_log` and loads it with the real connector.
 
-The Lisbon sales agents (a024-a029) also take calls on the branch PBX, where they are PJSIP/2001..2006.
-The demo ties those identities to the agents (`callboard identities list --source asterisk_branch`) and
-loads the log through `callboard ingest queue-log`'s code path, so the connector, its cursor and the
-identity map show up populated: the branch queue appears beside the contact-center queues.
+Six branch sales agents (b001-b006, in the Sales team) take calls on the branch PBX, where they are
+PJSIP/2001..2006. The demo ties those identities to the agents (`callboard identities list --source
+asterisk_branch`) and loads the log through `callboard ingest queue-log`'s code path, so the connector, its
+cursor and the identity map show up populated: the branch queue appears beside the contact-center queues.
+(They are their own agents: the same person logged in on two platforms at once would count their state
+time twice, see docs/demo.md.)
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from callboard.ingest.service import IngestService
-from callboard.records.batch import LoadReport
+from callboard.records.batch import LoadBatch, LoadReport
 
 BRANCH_SOURCE = "asterisk_branch"
 BRANCH_QUEUE = "branch_sales"
-AGENTS = {f"PJSIP/20{i:02d}": f"a0{23 + i}" for i in range(1, 7)}  # PJSIP/2001 -> a024 ... PJSIP/2006 -> a029
+AGENTS = {f"PJSIP/20{i:02d}": f"b00{i}" for i in range(1, 7)}  # PJSIP/2001 -> b001 ... PJSIP/2006 -> b006
+NAMES = ("Rui Almeida", "Sofia Matos", "Tiago Nunes", "Inês Cardoso", "Bruno Lopes", "Marta Reis")
+BRANCH_TEAM = "t_sales"
 DAYS = 7
 OPEN_H, CLOSE_H = 9, 17
 
@@ -84,6 +90,13 @@ def write_branch_log(path: Path, *, last_day: dt.date, days: int = DAYS, seed: i
     return len(lines)
 
 
+def branch_agents(first_day: dt.date) -> tuple[pa.Table, list[tuple[str, str, dt.datetime]]]:
+    """The branch agents' display names (an `agents` table) and (agent, team, since) memberships."""
+    agents = pa.table({"agent_id": list(AGENTS.values()), "display_name": list(NAMES)})
+    since = dt.datetime.combine(first_day, dt.time()) - dt.timedelta(days=365)
+    return agents, [(agent, BRANCH_TEAM, since) for agent in AGENTS.values()]
+
+
 def load_branch_pbx(ingest: IngestService, data_dir: Path, *, last_day: dt.date, days: int = DAYS,
                     seed: int = 7) -> LoadReport:
     """Map the branch identities, write the branch queue_log under `data_dir/samples/` and load it."""
@@ -91,4 +104,7 @@ def load_branch_pbx(ingest: IngestService, data_dir: Path, *, last_day: dt.date,
     log = data_dir / "samples" / "branch_queue_log"
     write_branch_log(log, last_day=last_day, days=days, seed=seed)
     [report] = ingest.ingest("queue-log", [log], source=BRANCH_SOURCE)
+    names = LoadBatch(source=BRANCH_SOURCE, file="demo:branch agents", file_sha256=None)
+    names.add("agents", branch_agents(last_day)[0])
+    ingest.store.load(names)
     return report
