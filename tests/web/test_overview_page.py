@@ -18,11 +18,13 @@ from tests.web.web_live import sign_in
 from tests.web.web_live import start_server
 
 TILE = re.compile(r'<div class="tile" data-metric="(?P<metric>[^"]+)" data-unit="(?P<unit>[^"]+)" title="(?P<title>[^"]*)">'
-                  r'.*?<div class="tile-value"[^>]*>(?P<value>[^<]*)</div>', re.DOTALL)
+                  r'.*?<div class="tile-value"[^>]*>(?:<a class="tile-link" href="(?P<href>[^"]*)"[^>]*>)?'
+                  r'(?P<value>[^<]*)(?:</a>)?</div>', re.DOTALL)
 
 
 def tiles(page: str) -> dict[str, dict[str, str]]:
-    return {m["metric"]: {"unit": m["unit"], "title": html.unescape(m["title"]), "value": html.unescape(m["value"])}
+    return {m["metric"]: {"unit": m["unit"], "title": html.unescape(m["title"]), "value": html.unescape(m["value"]),
+                          "href": html.unescape(m["href"] or "")}
             for m in TILE.finditer(page)}
 
 
@@ -118,3 +120,13 @@ def test_empty_store_page(tmp_path: Path) -> None:
     assert "No contacts in the analytics store yet" in response.text
     assert {t["value"] for t in tiles(response.text).values()} <= {"—", "0"}
     assert data_range == {"first_day": None, "last_day": None, "days_with_data": 0, "time_zone": "UTC"}
+
+
+def test_tiles_open_the_contact_rows_behind_them(client: httpx.Client) -> None:
+    """The Offered tile links to its contact rows; their count equals the tile (the same service, same filters)."""
+    shown = tiles(client.get("/", params={"from": "2026-02-09", "to": "2026-03-08", "queue": "Billing"}).text)
+    href = shown["offered"]["href"]
+    assert href.startswith("/contacts?") and "metric=offered" in href and "Billing" in href
+    rows = client.get("/api/v1/contacts" + href.removeprefix("/contacts") + "&limit=1").json()
+    offered = api(client, "offered", **{"from": "2026-02-09", "to": "2026-03-08", "where": "queue=Billing"})
+    assert rows["total"] == offered["rows"][0]["offered"] > 0

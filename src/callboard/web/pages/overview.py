@@ -117,6 +117,17 @@ def _tiles(result: Any, previous: Any | None) -> list[Tile]:
     return tiles
 
 
+def _tile_links(ctx: WebContext, viewer: Viewer, metrics: list[str], start: dt.date | None, end: dt.date | None,
+                where: dict[str, list[str]]) -> dict[str, str]:
+    """metric -> the page of contact rows behind its tile (none for planners, who see aggregates only)."""
+    from callboard.web.pages import drill_links as dl  # drill_links builds on this module
+
+    if not dl.can_drill(viewer):
+        return {}
+    drillable = dl.Drillable(ctx)
+    return {m: dl.contacts_href(m, start, end, where) for m in metrics if drillable(m)}
+
+
 def _agent_rows(result: Any, names: dict[str, str]) -> tuple[list[dict[str, Any]], list[Any]]:
     columns = list(result.metrics)
     rows = []
@@ -263,6 +274,7 @@ def _overview(request: Request, ctx: WebContext, viewer: Viewer, from_: str | No
         "span": span, "start": start, "end": end, "days": (end - start).days + 1 if start and end else None,
         "previous": compare,
         "time_zone": ctx.runtime.settings.time_zone, "tiles": _tiles(tiles_result, previous),
+        "tile_links": _tile_links(ctx, viewer, [m for m, _ in TILES], start, end, where),
         "trend_json": json.dumps(_trend_figure(trend, start, end)).replace("</", "<\\/"),  # safe inside <script>
         "trend_empty": not trend.rows,
         "agent_rows": agent_rows, "agent_columns": agent_columns, "filters": filters, "quick": quick,
