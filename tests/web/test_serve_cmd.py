@@ -44,7 +44,11 @@ def test_serve_runs_the_app(live_server: LiveServer, tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "serve did not answer"
                 time.sleep(0.25)
         assert health.json()["data_dir"] == str(data_dir.resolve())
-        marker = json.loads((data_dir / "server.json").read_text())  # announced once it accepts connections
+        # announced by a thread once uvicorn accepts connections: moments after the first answer, not before it
+        while not (data_dir / "server.json").exists():
+            assert time.monotonic() < deadline, "serve never announced itself in server.json"
+            time.sleep(0.05)
+        marker = json.loads((data_dir / "server.json").read_text())
         assert marker["url"] == f"http://127.0.0.1:{port}" and marker["token"] and marker["pid"] == process.pid
         params = {"metrics": "offered,service_level,aht_s", "by": "queue", "where": "channel=voice"}
         own = sign_in(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60), "admin", "admin-password")
