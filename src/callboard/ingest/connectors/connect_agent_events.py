@@ -22,7 +22,7 @@ import pyarrow as pa
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql as q
 from callboard.ingest.connectors.connect_agent_states import Contact, Event, Interval, Snapshot, intervals
-from callboard.ingest.connectors.connect_json import Records, next_cursor, read_text, recheck, split_records
+from callboard.ingest.connectors.connect_json import Records, next_cursor, open_records, recheck
 from callboard.ingest.connectors.connect_ledger import Entry, Ledger
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
@@ -86,11 +86,8 @@ class ConnectAgentEventsConnector:
     def read(
         self, path: Path, *, cursor: Cursor | None, options: Mapping[str, OptionValue], context: ReadContext
     ) -> LoadBatch:
-        text = read_text(path, cursor)
-        where = {"file": str(path), "first_line": text.first_line, "first_record": text.first_record,
-                 "shape": looks_like_event}
-        records = split_records(text.data, **where)  # type: ignore[arg-type]
-        batch = LoadBatch(source=context.source, file=str(path), file_sha256=text.file_sha256)
+        opened = open_records(path, cursor, context.source, looks_like_event)
+        text, where, records, batch = opened.text, opened.where, opened.records, opened.batch
         con = q.connection()
         try:
             events, batch.rejections, records = _parse(con, records, str(path), lambda: recheck(text.data, **where))  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql
 from callboard.ingest.connectors.connect_ctr_build import build, dedupe_sql
 from callboard.ingest.connectors.connect_ctr_parse import AttributeKeys, parse_parts
-from callboard.ingest.connectors.connect_json import next_cursor, read_text, recheck, split_records
+from callboard.ingest.connectors.connect_json import next_cursor, open_records, recheck
 from callboard.ingest.connectors.connect_ledger import Entry, Ledger
 from callboard.records.batch import Cursor, LoadBatch
 
@@ -63,11 +63,8 @@ class ConnectCtrConnector:
     def read(
         self, path: Path, *, cursor: Cursor | None, options: Mapping[str, OptionValue], context: ReadContext
     ) -> LoadBatch:
-        text = read_text(path, cursor)
-        where = {"file": str(path), "first_line": text.first_line, "first_record": text.first_record,
-                 "shape": looks_like_ctr}
-        records = split_records(text.data, **where)  # type: ignore[arg-type]
-        batch = LoadBatch(source=context.source, file=str(path), file_sha256=text.file_sha256)
+        opened = open_records(path, cursor, context.source, looks_like_ctr)
+        text, where, records, batch = opened.text, opened.where, opened.records, opened.batch
         keys = AttributeKeys(
             topic=AttributeKeys.parse(options.get("topic_attributes")),
             disposition=AttributeKeys.parse(options.get("disposition_attributes")),

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from callboard.core.errors import InvalidInput
-from callboard.records.batch import Cursor, Rejection
+from callboard.records.batch import Cursor, LoadBatch, Rejection
 
 RAW_CHARS = 2000
 RecordShape = Callable[[object], bool]
@@ -296,3 +296,23 @@ def next_cursor(connector: str, stream: str, read: FileText, records: Records, e
         connector=connector, stream=stream, position=read.end_position, fingerprint=read.fingerprint,
         state=json.dumps(state, sort_keys=True),
     )
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """A file read from its cursor and split into records, with the batch its rows will go into."""
+
+    text: FileText
+    where: dict[str, object]  # split_records / recheck keywords: file, first line and record, shape
+    records: Records
+    batch: LoadBatch
+
+
+def open_records(path: Path, cursor: Cursor | None, source: str, shape: RecordShape) -> OpenedFile:
+    """Read `path` from `cursor`, split it into records of `shape`, and start its LoadBatch."""
+    text = read_text(path, cursor)
+    where: dict[str, object] = {"file": str(path), "first_line": text.first_line,
+                                "first_record": text.first_record, "shape": shape}
+    records = split_records(text.data, **where)  # type: ignore[arg-type]
+    batch = LoadBatch(source=source, file=str(path), file_sha256=text.file_sha256)
+    return OpenedFile(text, where, records, batch)
