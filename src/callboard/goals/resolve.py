@@ -25,15 +25,14 @@ def queue_channel(kpi: Any, queue: str) -> str | None:
 
 
 def with_org_default(catalog: Any, requested: str, overrides: dict[str, str]) -> str:
-    """A KPI name or a short alias (service_level, aht_s) -> the organisation's default variant of its KPI;
-    an explicit variant id (service_level.genesys_cloud) is kept."""
+    """A KPI name or a short alias of the KPI (service_level, aht_s) -> the organisation's default variant of
+    its KPI (the catalog's rule, `Catalog.find`); an explicit variant id (service_level.genesys_cloud) is kept."""
     name, bracket, rest = requested.strip().partition("(")
     name = name.strip()
     if name in catalog.metrics:
         return requested
-    metric = catalog.find(name)
-    chosen = overrides.get(metric.kpi)
-    return f"{chosen}{bracket}{rest}" if chosen and chosen in catalog.metrics else requested
+    chosen = catalog.find(name, overrides).id
+    return requested if chosen == catalog.find(name).id else f"{chosen}{bracket}{rest}"
 
 
 def resolve_goal_metric(kpi: Any, settings: OrgSettingsService, requested: str, scope_kind: str,

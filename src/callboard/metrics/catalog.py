@@ -31,6 +31,9 @@ class ResolvedMetric:
     requested: str
     metric: Metric
     params: tuple[tuple[str, float], ...]
+    # Parameters the request left to a setting: (parameter, setting). The KPI engine may evaluate these
+    # per row from the organisation's per-queue / per-channel values (metrics/org_rules.py).
+    from_settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def resolved_name(self) -> str:
@@ -115,10 +118,16 @@ class Catalog:
         return None
 
     def find(self, name: str, overrides: dict[str, str] | None = None) -> Metric:
+        """A metric id names itself. A KPI name, or a short alias that names the KPI itself (`aht_s`,
+        `fcr_rate`: the KPI plus a unit), names the organisation's default variant of its KPI when `overrides`
+        sets one. An alias that names a statistic (`csat_mean`, `csat_top2_rate`) keeps its target."""
         if name in self.metrics:
             return self.metrics[name]
         if name in self.aliases:
-            return self.metrics[self.aliases[name]]
+            target = self.metrics[self.aliases[name]]
+            chosen = (overrides or {}).get(target.kpi)
+            follows = name in (target.kpi, f"{target.kpi}_s", f"{target.kpi}_rate")
+            return self.metrics[chosen] if follows and chosen in self.metrics else target
         default = self.default_for(name, overrides)
         if default is not None:
             return default
@@ -143,14 +152,17 @@ class Catalog:
             except ValueError as exc:
                 raise InvalidInput(f"parameter {key}='{value.strip()}' of {metric.id} is not a number") from exc
         params = []
+        from_settings = []
         for key, param in metric.params.items():
             if key in given:
                 params.append((key, given[key]))
             elif param.setting and settings_values and param.setting in settings_values:
                 params.append((key, float(settings_values[param.setting])))
+                from_settings.append((key, param.setting))
             else:
                 params.append((key, param.default))
-        return ResolvedMetric(requested=requested, metric=metric, params=tuple(params))
+        return ResolvedMetric(requested=requested, metric=metric, params=tuple(params),
+                              from_settings=tuple(from_settings))
 
 
 def _load_file(path: Path, measures: dict[str, Measure], metrics: dict[str, Metric], aliases: dict[str, str]) -> None:

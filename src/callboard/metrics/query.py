@@ -21,6 +21,7 @@ from callboard.metrics.definitions import Measure
 from callboard.metrics.dimensions import PLAIN, TIME, add_dimensions, canonical, filter_column
 from callboard.metrics.expressions import compile_expression, parse
 from callboard.metrics.facts import FactContext, build_fact
+from callboard.metrics.org_rules import OrgRules, SettingRule
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class KpiRequest:
     period: Period | None = None
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
     time_zone: str = "UTC"
+    org_rules: OrgRules | None = None  # per-queue/channel settings for parameters the request left to them
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,24 @@ class BoundMeasure:
     measure: Measure
     params: tuple[tuple[str, float], ...]
     column: str = field(default="")
+    per_row: tuple[tuple[str, SettingRule], ...] = ()  # parameters evaluated per row (queue, channel)
 
 
-def _bind(measure: Measure, metric: ResolvedMetric) -> BoundMeasure:
+def per_row_rules(metric: ResolvedMetric, rules: OrgRules | None) -> dict[str, SettingRule]:
+    """The metric's parameters that were left to a setting which the organisation varies by queue/channel."""
+    if rules is None:
+        return {}
+    found = {name: rules.rule(setting) for name, setting in metric.from_settings}
+    return {name: rule for name, rule in found.items() if rule is not None}
+
+
+def _bind(measure: Measure, metric: ResolvedMetric, rules: OrgRules | None = None) -> BoundMeasure:
     params = tuple((k, v) for k, v in metric.params if k in measure.params)
-    key = measure.name + "".join(f"|{k}={v}" for k, v in params)
-    column = f"m_{measure.name}" if not params else f"m_{measure.name}_{hashlib.sha1(key.encode()).hexdigest()[:8]}"
-    return BoundMeasure(measure, params, column)
+    per_row = tuple((k, r) for k, r in per_row_rules(metric, rules).items() if k in measure.params)
+    key = measure.name + "".join(f"|{k}={v}" for k, v in params) + "".join(f"|{k}~{r}" for k, r in per_row)
+    column = (f"m_{measure.name}" if not params and not per_row
+              else f"m_{measure.name}_{hashlib.sha1(key.encode()).hexdigest()[:8]}")
+    return BoundMeasure(measure, params, column, per_row)
 
 
 def _param_literal(value: float) -> ir.Value:
@@ -54,8 +67,11 @@ def _param_literal(value: float) -> ir.Value:
 
 def _measure_value(t: ir.Table, bound: BoundMeasure) -> ir.Value:
     params = dict(bound.params)
+    per_row = dict(bound.per_row)
 
     def resolve(name: str) -> ir.Value:
+        if name in per_row:
+            return per_row[name].expression(t)
         if name in params:
             return _param_literal(params[name])
         if name in t.columns:
@@ -104,7 +120,7 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
     columns: dict[str, BoundMeasure] = {}
     for metric in request.metrics:
         for name in catalog.measure_names(metric.metric):
-            b = _bind(catalog.measures[name], metric)
+            b = _bind(catalog.measures[name], metric, request.org_rules)
             if b.column not in columns:
                 columns[b.column] = b
                 bound.setdefault(b.measure.fact, []).append(b)
@@ -113,6 +129,8 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
         for text in (b.measure.expr, b.measure.filter):
             if text:
                 read |= parse(text).names
+        if b.per_row:
+            read |= {"queue_id", "channel"}
     ctx = replace(ctx, time_grains=tuple(d for d in needed if d in TIME), period=request.period,
                   time_zone=request.time_zone, repeat_horizon_days=horizon, columns=frozenset(read),
                   dim_columns=frozenset({PLAIN[d] for d in needed if d in PLAIN} | ({"agent_id"} if "team" in needed else set())))
@@ -144,7 +162,8 @@ def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) 
 def _evaluate_metrics(t: ir.Table, request: KpiRequest, catalog: Catalog, dims: list[str]) -> ir.Table:
     outputs: dict[str, ir.Value] = {}
     for index, metric in enumerate(request.metrics):
-        bound = {name: _bind(catalog.measures[name], metric) for name in catalog.measure_names(metric.metric)}
+        bound = {name: _bind(catalog.measures[name], metric, request.org_rules)
+                 for name in catalog.measure_names(metric.metric)}
 
         def resolve(name: str, bound: dict[str, BoundMeasure] = bound,
                     params: dict[str, float] = dict(metric.params)) -> ir.Value:

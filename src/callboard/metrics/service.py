@@ -19,7 +19,8 @@ from callboard.metrics.access import scoped_where
 from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
 from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
-from callboard.metrics.query import KpiRequest, compile_request
+from callboard.metrics.org_rules import OrgRules, format_number
+from callboard.metrics.query import KpiRequest, compile_request, per_row_rules
 from callboard.store.base import AnalyticsStore
 
 T = TypeVar("T")
@@ -100,8 +101,12 @@ def _json_value(value: Any) -> Any:
 class KpiService:
     def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-                 result_cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
+                 result_cache_entries: int = RESULT_CACHE_ENTRIES,
+                 org_rules: Callable[[], OrgRules] | None = None) -> None:
+        """`org_rules`: the organisation's current default variants and per-queue/channel thresholds
+        (the runtime passes the org settings service's); None applies only `settings`."""
         self.store = store
+        self.org_rules = org_rules
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
@@ -142,21 +147,33 @@ class KpiService:
                     self._results.popitem(last=False)
         return value
 
-    def resolve(self, names: list[str] | str) -> list[ResolvedMetric]:
+    def rules(self) -> OrgRules | None:
+        return self.org_rules() if self.org_rules is not None else None
+
+    def resolve(self, names: list[str] | str, rules: OrgRules | None = None) -> list[ResolvedMetric]:
+        """Bind requested names to catalog metrics: the organisation's default variant for a KPI name,
+        parameters from the request, else from the organisation's defaults, else from `settings`."""
         items = split_metric_list(names) if isinstance(names, str) else [n for n in names if n.strip()]
         if not items:
             raise InvalidInput("no metrics requested", hint="e.g. --metrics offered,service_level,aht_s")
-        return [self.catalog.resolve(n, _settings_values(self.settings)) for n in items]
+        rules = rules if rules is not None else self.rules()
+        values = _settings_values(self.settings)
+        overrides: dict[str, str] = {}
+        if rules is not None:
+            overrides = rules.overrides()
+            values.update({r.setting: r.default for r in rules.settings})
+        return [self.catalog.resolve(n, values, overrides) for n in items]
 
     def build_request(self, *, metrics: list[str] | str, by: list[str] | str = (), from_date: str | dt.date | None = None,
                       to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None) -> KpiRequest:
         by_list = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
         for b in by_list:
             canonical(b)
-        resolved = self.resolve(metrics)
+        rules = self.rules()
+        resolved = self.resolve(metrics, rules)
         period = make_period(from_date, to_date, self.settings.time_zone)
         where_items = tuple((k, tuple(v)) for k, v in (where or {}).items())
-        return KpiRequest(tuple(resolved), tuple(by_list), period, where_items, self.settings.time_zone)
+        return KpiRequest(tuple(resolved), tuple(by_list), period, where_items, self.settings.time_zone, rules)
 
     def _context(self) -> FactContext:
         return FactContext(store=self.store, survey_window_days=self.settings.survey_window_days)
@@ -178,13 +195,24 @@ class KpiService:
                 row[metric.requested] = _json_value(record[f"_v{index}"])
             rows.append(row)
         columns = tuple(
-            MetricColumn(m.requested, m.resolved_name, m.metric.title, m.metric.unit, m.metric.better, m.metric.formula)
+            MetricColumn(m.requested, self.resolved_name(m, request.org_rules), m.metric.title, m.metric.unit,
+                         m.metric.better, m.metric.formula)
             for m in request.metrics
         )
         period = request.period
         return KpiResult(tuple(request.by), columns, tuple(rows), self.settings.time_zone,
                          period.from_date if period else None, period.to_date if period else None,
                          self.provisional_from(request.metrics))
+
+    @staticmethod
+    def resolved_name(metric: ResolvedMetric, rules: OrgRules | None) -> str:
+        """The metric id with its parameters; a parameter that varies by queue or channel shows every value,
+        e.g. `service_level.callboard(threshold_s=20; chat 45, short_abandon_s=5)`."""
+        per_row = per_row_rules(metric, rules)
+        if not per_row:
+            return metric.resolved_name
+        args = ", ".join(f"{k}={per_row[k].describe() if k in per_row else format_number(v)}" for k, v in metric.params)
+        return f"{metric.metric.id}({args})"
 
     def provisional_from(self, metrics: tuple[ResolvedMetric, ...] | list[ResolvedMetric]) -> dt.date | None:
         """The first day that is not final yet: today (organisation time zone) minus the longest repeat or
@@ -209,7 +237,7 @@ class KpiService:
             expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
             return self.store.to_pyarrow(expr), dims  # type: ignore[attr-defined]
         key = (tuple(m.resolved_name for m in request.metrics), request.by, request.period, request.where,
-               request.time_zone)
+               request.time_zone, request.org_rules)
         if key not in self._sql_cache:
             expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
             if len(self._sql_cache) >= 512:

@@ -6,9 +6,9 @@ Each save records an audit entry with the document before and after, in the same
 mirrors the site time zones into `sites.time_zone`.
 
 `thresholds_for(queue, channel)` answers the service-level target/threshold and short-abandon time for a
-queue (its own, else its channel's, else the default). KPI computation itself still takes the single
-`Settings.service_level_threshold_s` / `short_abandon_s`; goals use `thresholds_for` when they resolve a
-metric for a queue or channel.
+queue (its own, else its channel's, else the default). `kpi_rules()` gives the KPI engine the same values
+and the default variants, so every KPI (pages, API, CLI) applies a chat queue's 45 s per row, and
+`service_level` means the organisation's chosen variant.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 from callboard.core.errors import Conflict, InvalidInput, NotFound
 from callboard.core.viewer import Viewer
 from callboard.org import audit
+from callboard.metrics.org_rules import OrgRules
+from callboard.org.kpi_rules import rules_from_document
 from callboard.org.settings_model import OrgSettingsDocument, Thresholds, parse_document
 from callboard.store.appdb.engine import AppDb
 from callboard.store.appdb.models import SettingsVersion, Site
@@ -85,6 +87,7 @@ class OrgSettingsService:
     def __init__(self, db: AppDb, catalog: Catalog | None = None) -> None:
         self.db = db
         self.catalog = catalog
+        self._rules: tuple[int, tuple[tuple[str, float], ...], OrgRules] | None = None
 
     # -- reading ---------------------------------------------------------------------------------
     def _site_zones(self) -> dict[str, str]:
@@ -174,6 +177,20 @@ class OrgSettingsService:
         if channel and channel in doc.channel_thresholds:
             return _resolved(doc.channel_thresholds[channel], f"channel:{channel}")
         return _resolved(doc.default_thresholds, "default")
+
+    def kpi_rules(self, fallback: dict[str, float]) -> OrgRules:
+        """The rules the KPI engine applies (org/kpi_rules.py), rebuilt only when a new version is saved
+        (by this process or another: the version number is read each time, one indexed query)."""
+        with self.db.session() as s:
+            latest = s.scalar(select(func.max(SettingsVersion.version))) or 0
+        key = tuple(sorted(fallback.items()))
+        cached = self._rules
+        if cached is not None and cached[0] == latest and cached[1] == key:
+            return cached[2]
+        current = self.current()
+        rules = rules_from_document(current.document, current.version, fallback)
+        self._rules = (current.version, key, rules)
+        return rules
 
     def metric_defaults(self) -> dict[str, str]:
         return dict(self.current().document.metric_defaults)

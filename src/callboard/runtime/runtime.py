@@ -38,7 +38,11 @@ class Runtime:
     def kpi(self):  # type: ignore[no-untyped-def]
         from callboard.metrics.service import KpiService
 
-        return KpiService(store=self.store, catalog=self.catalog, settings=self.settings)
+        settings = self.settings
+        fallback = {"service_level_threshold_s": float(settings.service_level_threshold_s),
+                    "short_abandon_s": float(settings.short_abandon_s)}
+        return KpiService(store=self.store, catalog=self.catalog, settings=settings,
+                          org_rules=lambda: self.org_settings.kpi_rules(fallback))
 
     @cached_property
     def app_db(self):  # type: ignore[no-untyped-def]

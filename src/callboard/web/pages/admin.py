@@ -7,6 +7,7 @@ form, users and audit log need the administrator's capabilities, checked again b
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callboard.core.errors import CallboardError, InvalidInput
 from callboard.core.viewer import Viewer
+from callboard.org.audit import AuditRow
 from callboard.org.settings_audit import AuditLogService
 from callboard.org.settings_model import OrgSettingsDocument, parse_document
 from callboard.org.settings_service import OrgSettingsService
@@ -38,6 +40,60 @@ class ThresholdRow:
     target_pct: str
     threshold_s: str
     short_s: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an audited record: `path` is dotted (channel_thresholds.chat.service_level_threshold_s);
+    `before`/`after` are compact JSON text, "" when the field is absent on that side."""
+
+    path: str
+    kind: str  # changed | added | removed
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """An audit row as the page shows it: the fields that changed, and the full records on demand."""
+
+    row: AuditRow
+    changes: tuple[FieldChange, ...]
+    before_json: str
+    after_json: str
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any], prefix: str, out: list[FieldChange]) -> None:
+    for key in dict.fromkeys([*old, *new]):
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if key not in new:
+            out.append(FieldChange(path, "removed", _text(old[key]), ""))
+        elif key not in old:
+            out.append(FieldChange(path, "added", "", _text(new[key])))
+        elif isinstance(old[key], dict) and isinstance(new[key], dict):
+            _diff(old[key], new[key], path, out)
+        elif old[key] != new[key]:
+            out.append(FieldChange(path, "changed", _text(old[key]), _text(new[key])))
+
+
+def audit_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[FieldChange, ...]:
+    """Only the fields that differ between two records, in the records' key order. Nested dicts are compared
+    key by key (path `a.b.c`); a key present on one side only is one line with its whole value; lists and
+    other values compare as a whole. A created record (no before) lists each field as added, a deleted one
+    (no after) each field as removed."""
+    out: list[FieldChange] = []
+    _diff(before or {}, after or {}, "", out)
+    return tuple(out)
+
+
+def audit_view(row: AuditRow) -> AuditView:
+    return AuditView(row, audit_diff(row.before, row.after),
+                     "" if row.before is None else json.dumps(row.before, sort_keys=True, indent=2, default=str),
+                     "" if row.after is None else json.dumps(row.after, sort_keys=True, indent=2, default=str))
 
 
 def settings_service(ctx: WebContext) -> OrgSettingsService:
@@ -131,7 +187,7 @@ def audit_page(request: Request, ctx: Ctx, viewer: AuditViewer, entity: Annotate
     service = AuditLogService(ctx.runtime.app_db)
     rows = service.entries(viewer, entity=entity, limit=limit)
     query = urlencode({k: v for k, v in {"entity": entity or ""}.items() if v})
-    context = {"nav": "admin", "rows": rows, "entity": entity or "", "entities": service.entities(viewer),
+    context = {"nav": "admin", "rows": [audit_view(r) for r in rows], "entity": entity or "", "entities": service.entities(viewer),
                "limit": limit, "csv_link": "/api/v1/audit.csv" + (f"?{query}" if query else ""),
                "api_link": "/api/v1/audit" + (f"?{query}" if query else "")}
     return ctx.templates.TemplateResponse(request, "admin_audit.html", context)
