@@ -57,8 +57,10 @@ def _spoiled(good: pl.DataFrame, broken: pl.DataFrame, old_bad: dict[str, int]) 
     earlier = pl.DataFrame({"call_key": list(old_bad)}, schema={"call_key": pl.Utf8}).with_columns(
         pl.format("call {} not loaded: an earlier line of it was malformed", pl.col("call_key")).alias("why"))
     reasons = pl.concat([first_break, earlier.join(first_break, on="call_key", how="anti")], how="vertical")
-    calls = good.filter(pl.col("event").is_in(sorted(ev.AGENT_EVENTS | ev.INFO_EVENTS)).not_())
-    return calls.join(reasons, left_on="callid", right_on="call_key", how="inner")
+    if reasons.height == 0:  # the usual read: nothing broken, nothing to take along (no pass over the lines)
+        return good.clear().with_columns(pl.lit(None, pl.Utf8).alias("why"))
+    calls = good.join(reasons, left_on="callid", right_on="call_key", how="inner")
+    return calls.filter(pl.col("event").is_in(sorted(ev.AGENT_EVENTS | ev.INFO_EVENTS)).not_())
 
 
 def _call_deltas(working: pl.DataFrame, dropped: pl.DataFrame) -> pl.DataFrame:
@@ -90,25 +92,30 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     ok = ok.select(*_WORK_COLUMNS)  # narrow before sorting and grouping: the raw text stays behind
     is_call = pl.col("event").is_in(sorted(ev.CALL_EVENTS))
     calls = ok.filter(is_call)
-    touched = calls.filter(pl.col("new")).select("callid").unique()
-    working = calls.join(touched, on="callid", how="semi")
+    all_new = not carried.carry  # a first read: every call is touched (no joins over a million lines)
+    touched = calls.clear().select("callid") if all_new else calls.filter(pl.col("new")).select("callid").unique()
+    working = calls if all_new else calls.join(touched, on="callid", how="semi")
     rows = build_calls(working, source)
     outcalls = build_outcalls(ok.filter((pl.col("event") == ev.OUTCALL) & pl.col("new")), source)
     # what to carry: unfinished calls, and finished ones for LINGER_S of log time; untouched carried calls stay
-    status = pl.concat([rows.status, calls.join(touched, on="callid", how="anti").group_by("callid").agg(
+    untouched = calls.clear() if all_new else calls.join(touched, on="callid", how="anti")
+    status = pl.concat([rows.status, untouched.group_by("callid").agg(
         pl.lit(True).alias("is_open"), pl.col("t_us").max().alias("last_t_us"))], how="vertical")
     keep = status.filter(pl.when(pl.col("is_open")).then(pl.col("last_t_us") >= horizon - OPEN_TIMEOUT_S * _US)
                          .otherwise(pl.col("last_t_us") >= horizon - LINGER_S * _US)).select("callid")
     given_up = status.filter(pl.col("is_open")).join(keep, on="callid", how="anti").select("callid")
     dropped = pl.concat([spoiled.filter(pl.col("event").is_in(sorted(ev.CALL_EVENTS))).select(*_WORK_COLUMNS),
-                         calls.join(given_up, on="callid", how="semi")], how="vertical_relaxed")
+                         calls.join(given_up, on="callid", how="semi") if given_up.height else calls.clear()],
+                        how="vertical_relaxed")
     events = pl.concat([line_events(ok.filter(pl.col("event").is_in(sorted(ev.AGENT_EVENTS)) & pl.col("new"))),
                         call_events(_call_deltas(working, dropped))], how="vertical")
     states, agents = build_states(events, carried.agents, source)
     carry_ord = calls.join(keep, on="callid", how="semi").select("ord")
     carry_lines = lines.join(carry_ord, on="ord", how="semi").sort("ord").select("file", "line", "raw")
-    last_bad = lines.filter(pl.col("call_key").is_in(list(bad_now))).group_by("call_key").agg(pl.col("t_us").max())
-    bad = {k: int(t or horizon) for k, t in last_bad.iter_rows()}
+    bad: dict[str, int] = {}
+    if bad_now:
+        last_bad = lines.filter(pl.col("call_key").is_in(list(bad_now))).group_by("call_key").agg(pl.col("t_us").max())
+        bad = {k: int(t or horizon) for k, t in last_bad.iter_rows()}
     bad.update({k: v for k, v in carried.bad.items() if k not in bad})
     bad = {k: v for k, v in bad.items() if v >= horizon - OPEN_TIMEOUT_S * _US}
     state = CarryState(tuple(carry_lines.iter_rows()), agents, bad, horizon, carried.lines)
