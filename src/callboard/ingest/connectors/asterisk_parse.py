@@ -43,12 +43,21 @@ def raw_lines(chunks: Sequence[Chunk], carried: Sequence[tuple[str, int, str]]) 
     return frame.filter(pl.col("raw").str.len_bytes() > 0).with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
 
 
-def _field(i: int) -> pl.Expr:
-    return pl.col("_p").list.get(i, null_on_oob=True)
+_SPLIT = ev.BASE_FIELDS + DATA_FIELDS + 1  # the last piece holds the rest of a longer line
+_NAMES = ["epoch", "callid", "queue", "agent", "event", *[f"d{i}" for i in range(1, DATA_FIELDS + 1)], "_rest"]
+EVENT_IDS: dict[str, int] = {name: i for i, name in enumerate(sorted(
+    ev.CALL_EVENTS | ev.AGENT_EVENTS | ev.INFO_EVENTS | {ev.OUTCALL}), start=1)}  # 0: any other event
 
 
 def _in(column: str, values: Sequence[str]) -> pl.Expr:
+    """`event` tests compare the small integer id of the event name (one hash per line, not one per test)."""
+    if column == "event":
+        return pl.col("_e").is_in([EVENT_IDS[v] for v in values])
     return pl.col(column).is_in(list(values))
+
+
+def _is(name: str) -> pl.Expr:
+    return pl.col("_e") == EVENT_IDS[name]
 
 
 def _data(index: int) -> str:
@@ -64,8 +73,8 @@ def _checks() -> list[tuple[pl.Expr, str, pl.Expr]]:
         (~pl.col("_s").is_between(1e8, 1e10).fill_null(False) | ~pl.col("epoch").str.contains(_EPOCH_CHARS)
          .fill_null(False), "time",
          pl.format("time '{}' is not a Unix time in seconds", pl.col("epoch"))),
-        (~event.str.contains(_EVENT), "event", pl.format("event name '{}' is not a word", event)),
-        ((_in("event", sorted(ev.CALL_EVENTS)) | (event == ev.OUTCALL)) & _in("callid", ev.NOT_A_CALL), "callid",
+        ((pl.col("_e") == 0) & ~event.str.contains(_EVENT), "event", pl.format("event name '{}' is not a word", event)),
+        ((_in("event", sorted(ev.CALL_EVENTS)) | _is(ev.OUTCALL)) & _in("callid", ev.NOT_A_CALL), "callid",
          pl.format("{} needs the caller's channel id in the callid field, found '{}'", event, pl.col("callid"))),
         (_in("event", sorted(ev.CALL_EVENTS)) & _in("queue", ("", "NONE")), "queue",
          pl.format("{} needs a queue name, found '{}'", event, pl.col("queue"))),
@@ -74,7 +83,7 @@ def _checks() -> list[tuple[pl.Expr, str, pl.Expr]]:
          pl.format("{} needs the member in the agent field, found '{}'", event, pl.col("agent"))),
     ]
     for name, fewest in ev.MIN_FIELDS.items():
-        checks.append(((event == name) & (pl.col("n") < fewest), "line",
+        checks.append((_is(name) & (pl.col("n") < fewest), "line",
                        pl.format("{} has {} fields, expected at least {}", event, pl.col("n"), pl.lit(fewest))))
     for rule in ev.NUMBER_FIELDS:
         value = pl.col(_data(rule.index))
@@ -90,28 +99,55 @@ def _pick(events: Sequence[str], column: str) -> pl.Expr:
     return pl.when(_in("event", events)).then(pl.col(f"{column}_n"))
 
 
+def _from_end(split: pl.DataFrame) -> pl.DataFrame:
+    """m3, m2: the 3rd and 2nd field from the end, read only on the lines that need them (ATTENDEDTRANSFER
+    writes its numbers after a variable number of fields); null elsewhere."""
+    rows = split.select(pl.arg_where(_is("ATTENDEDTRANSFER"))).to_series()
+    columns = {name: pl.Series(name, [None] * split.height, pl.Utf8) for name in ("m3", "m2")}
+    if rows.len():
+        parts = split.get_column("raw").gather(rows).str.split("|")
+        for name, index in (("m3", -3), ("m2", -2)):
+            columns[name] = columns[name].scatter(rows, parts.list.get(index, null_on_oob=True))
+    return split.with_columns(*columns.values())
+
+
+def _errors(split: pl.DataFrame) -> pl.DataFrame:
+    """`error` and `error_field` for broken lines: the first failing check (booleans on every line), then its
+    reason worded on the broken lines alone."""
+    checks = _checks()
+    first: pl.Expr = pl.lit(None, pl.Int16)
+    for i, (when, _, _) in reversed(list(enumerate(checks))):
+        first = pl.when(when.fill_null(False)).then(pl.lit(i, pl.Int16)).otherwise(first)
+    rows = split.select(pl.arg_where(first.is_not_null())).to_series()
+    error = pl.Series("error", [None] * split.height, pl.Utf8)
+    field = pl.Series("error_field", [None] * split.height, pl.Utf8)
+    if rows.len():
+        broken = split[rows].with_columns(first.alias("_check"))
+        reason: pl.Expr = pl.lit(None, pl.Utf8)
+        name: pl.Expr = pl.lit(None, pl.Utf8)
+        for i, (_, field_name, why) in enumerate(checks):
+            reason = pl.when(pl.col("_check") == i).then(why).otherwise(reason)
+            name = pl.when(pl.col("_check") == i).then(pl.lit(field_name)).otherwise(name)
+        worded = broken.select(reason.alias("error"), name.alias("error_field"))
+        error = error.scatter(rows, worded.get_column("error"))
+        field = field.scatter(rows, worded.get_column("error_field"))
+    return split.with_columns(error, field)
+
+
 def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """Split and check every line; add the typed columns the call and state builders read."""
-    split = frame.with_columns(pl.col("raw").str.split("|").alias("_p"))
-    split = split.with_columns(
-        pl.col("_p").list.len().cast(pl.Int64).alias("n"),
-        _field(0).alias("epoch"), _field(1).alias("callid"), _field(2).alias("queue"),
-        _field(3).alias("agent"), _field(4).alias("event"),
-        *[_field(4 + i).alias(f"d{i}") for i in range(1, DATA_FIELDS + 1)],
-        pl.col("_p").list.get(-3, null_on_oob=True).alias("m3"),
-        pl.col("_p").list.get(-2, null_on_oob=True).alias("m2"),
-    ).drop("_p")
+    fields = pl.col("raw").str.splitn("|", _SPLIT).struct.rename_fields(_NAMES)
+    split = frame.with_columns(fields.alias("_p")).unnest("_p").with_columns(
+        (pl.sum_horizontal(*[pl.col(c).is_not_null() for c in _NAMES[:-1]]).cast(pl.Int64)
+         + pl.col("_rest").str.count_matches("|", literal=True).fill_null(-1) + 1).alias("n"),
+        pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"),
+    ).drop("_rest")
+    split = _from_end(split)
     numbers = sorted({_data(rule.index) for rule in ev.NUMBER_FIELDS})
     split = split.with_columns(
         pl.col("epoch").cast(pl.Float64, strict=False).alias("_s"),
         *[pl.col(c).cast(pl.UInt32, strict=False).cast(pl.Int64).alias(f"{c}_n") for c in numbers])
-    checks = _checks()
-    error: pl.Expr = pl.lit(None, pl.Utf8)
-    field: pl.Expr = pl.lit(None, pl.Utf8)
-    for when, name, reason in reversed(checks):
-        error = pl.when(when.fill_null(False)).then(reason).otherwise(error)
-        field = pl.when(when.fill_null(False)).then(pl.lit(name)).otherwise(field)
-    checked = split.with_columns(error.alias("error"), field.alias("error_field"))
+    checked = _errors(split)
     return checked.with_columns(
         (pl.col("_s") * 1_000_000).round().cast(pl.Int64, strict=False).alias("t_us"),
         pl.coalesce(_pick([ev.CONNECT, "COMPLETEAGENT", "COMPLETECALLER"], "d1"),
@@ -122,9 +158,9 @@ def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
                     _pick(["EXITWITHKEY"], "d4")).alias("wait_s"),
         pl.coalesce(_pick([ev.RINGNOANSWER, ev.RINGCANCELED], "d1"),
                     _pick([ev.CONNECT], "d3") * 1000).alias("ring_ms"),
-        pl.when(pl.col("event") == ev.ENTER).then(pl.col("d2")).alias("callerid"),
+        pl.when(_is(ev.ENTER)).then(pl.col("d2")).alias("callerid"),
         pl.when(_in("event", [*ev.PAUSES, *ev.UNPAUSES])).then(pl.col("d1")).alias("reason"),
-        ((pl.col("event") == "ADDMEMBER") & (pl.col("d1") == "PAUSED")).alias("paused"),
-        pl.when(pl.col("event") == ev.OUTCALL).then(pl.col("d1")).alias("status"),
+        (_is("ADDMEMBER") & (pl.col("d1") == "PAUSED")).alias("paused"),
+        pl.when(_is(ev.OUTCALL)).then(pl.col("d1")).alias("status"),
         pl.col("event").replace_strict(ev.RANK, default=1, return_dtype=pl.Int8).alias("rank"),
     )
