@@ -130,3 +130,35 @@ def agents_serving(store: AnalyticsStore, queues: frozenset[str], end: dt.dateti
     s = store.table("agent_segments")
     served = s.filter((s.connected_at >= end - QUEUE_HISTORY) & (s.connected_at < end) & s.queue_id.isin(sorted(queues)))
     return frozenset(r["agent_id"] for r in fetch(store, served.select("agent_id").distinct()))
+
+
+CHANNEL_LOOKBACK = dt.timedelta(days=7)
+
+
+def queue_channels(store: AnalyticsStore, queues: frozenset[str], end: dt.datetime) -> dict[str, str]:
+    """Each queue's channel: the one most of its entries in the 7 days up to `end` came in on (ties: by name)."""
+    if not queues:
+        return {}
+    t = store.table("queue_entries")
+    recent = t.filter((t.enqueued_at >= end - CHANNEL_LOOKBACK) & (t.enqueued_at <= end)
+                      & t.queue_id.isin(sorted(queues)))
+    rows = fetch(store, recent.group_by(["queue_id", "channel"]).aggregate(n=recent.count()))
+    best: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        queue, channel, n = row["queue_id"], row["channel"], int(row["n"])
+        known = best.get(queue)
+        if known is None or n > known[0] or (n == known[0] and channel < known[1]):
+            best[queue] = (n, channel)
+    return {queue: channel for queue, (_, channel) in best.items()}
+
+
+def queue_names(store: AnalyticsStore) -> dict[str, str]:
+    """queue_id -> display name from the store's `queues` table (queue_id, display_name) where the schema has
+    one; the canonical schema has none yet, so boards show queue ids until a source records names."""
+    from callboard.records.schemas import TABLES
+
+    if "queues" not in TABLES:
+        return {}
+    t = store.table("queues")
+    return {str(r["queue_id"]): str(r["display_name"]) for r in fetch(store, t.select("queue_id", "display_name"))
+            if r.get("display_name")}

@@ -35,6 +35,14 @@ class Thresholds:
     def for_threshold(cls, threshold_s: float) -> Thresholds:
         return cls(service_level_threshold_s=threshold_s, wait_amber_s=threshold_s, wait_red_s=3 * threshold_s)
 
+    @classmethod
+    def for_target(cls, target_ratio: float, threshold_s: float) -> Thresholds:
+        """A queue's thresholds from the organisation settings (`thresholds_for(queue, channel)`): service level
+        green from the target, amber down to 10 points below it; a wait amber from T, red from 3 T."""
+        return cls(service_level_threshold_s=threshold_s, service_level_target=target_ratio,
+                   service_level_amber_from=max(target_ratio - 0.10, 0.0), wait_amber_s=threshold_s,
+                   wait_red_s=3 * threshold_s)
+
 
 def higher_is_better(value: float | None, green_from: float, amber_from: float) -> str:
     if value is None:
@@ -46,6 +54,14 @@ def lower_is_better(value: float | None, green_max: float, amber_max: float) -> 
     if value is None:
         return NONE
     return GREEN if value <= green_max else AMBER if value <= amber_max else RED
+
+
+def worst(colours: list[str]) -> str:
+    """The most alarming of some colours (red, then amber, then green); none when there is nothing to judge."""
+    for colour in (RED, AMBER, GREEN):
+        if colour in colours:
+            return colour
+    return NONE
 
 
 def state_colour(state: str, seconds: float, t: Thresholds) -> str:
@@ -74,6 +90,10 @@ class QueueTile:
     service_level_colour: str
     abandon_colour: str
     wait_colour: str
+    name: str = ""  # the queue's display name where the store knows one, else its id
+    channel: str | None = None  # the channel most of the queue's recent contacts came in on
+    thresholds: Thresholds | None = None  # what its colours were judged against
+    threshold_source: str = ""  # queue:<id>, channel:<name>, default (organisation settings) or settings
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,7 @@ class WallboardSnapshot:
     thresholds: Thresholds
     version: int  # changes whenever loaded or pushed data changes
     notes: tuple[str, ...] = field(default=())
+    mixed_thresholds: bool = False  # queues with different thresholds: each judged against its own
 
     def to_json(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

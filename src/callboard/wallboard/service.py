@@ -35,10 +35,11 @@ from callboard.wallboard.hub import EventHub
 from callboard.wallboard.live import AgentStateChanged, ContactLeftQueue, ContactQueued, LiveState
 from callboard.wallboard.model import Thresholds, WallboardSnapshot
 from callboard.wallboard.queue_log import queue_log_live
-from callboard.wallboard.tiles import agent_rows, queue_tiles, state_counts
+from callboard.wallboard.tiles import QueueInfo, agent_rows, queue_tiles, state_counts
 
 KPI_METRICS = ("offered", "answered", "abandoned", "service_level", "abandon_rate")
 TOKEN_FILE = "wallboard-events.token"
+QUEUE_FACTS_TTL_S = 300.0  # re-read queue channels and names this often
 VERSION_CHECK_S = 1.0  # look for loads made by other paths (e.g. the CLI through the server) this often
 
 
@@ -48,10 +49,14 @@ def _utc_now() -> dt.datetime:
 
 class WallboardService:
     def __init__(self, store: AnalyticsStore, settings: Settings, kpi: Any | None = None,
-                 clock: Callable[[], dt.datetime] = _utc_now) -> None:
+                 clock: Callable[[], dt.datetime] = _utc_now, org_settings: Any | None = None) -> None:
         self.store = store
         self.settings = settings
         self._kpi = kpi
+        # callboard.org.settings_service.OrgSettingsService: each queue's thresholds (its own, else its
+        # channel's, else the organisation default). Without it every queue uses `settings`' threshold.
+        self.org_settings = org_settings
+        self._queue_facts: dict[str, tuple[float, Any]] = {}  # "channels"/"names" -> (monotonic time, value)
         self.clock = clock
         self.hub = EventHub()
         self.live = LiveState()
@@ -154,21 +159,54 @@ class WallboardService:
                                membership=membership, waiting_queues=frozenset(w.queue_id for w in waiting))
         waiting = [w for w in waiting if w.queue_id in scope.queues]
         per_queue, total = self._kpis(scope.queues, day)
-        tiles, total_tile = queue_tiles(scope.queues, waiting, per_queue, total, as_of, self.thresholds)
+        default_t, info = self._queue_info(scope.queues, as_of)
+        tiles, total_tile, mixed = queue_tiles(scope.queues, waiting, per_queue, total, as_of, default_t, info)
         stored = data.states_at(self.store, as_of, scope.agents)
         overlay = {a: s for a, s in pushed_agents.items() if scope.agents is None or a in scope.agents} \
             if mode == "live" else {}
         names = data.agent_names(self.store)
         rows = agent_rows(stored, overlay, names, as_of, self.thresholds)
         notes = []
+        title = scope.title
+        if scope.kind == "queue":
+            shown = sorted(info[q].name for q in scope.queues)
+            title = f"Queue {shown[0]}" if len(shown) == 1 else f"Queues {', '.join(shown)}"
         if mode == "replay":
             notes.append(f"No contacts today yet: replaying {day.isoformat()} (the latest day with data) "
                          f"at {as_of:%H:%M} UTC.")
         return WallboardSnapshot(
-            scope=scope.kind, scope_id=scope.scope_id, title=scope.title, mode=mode, as_of=as_of, day=day,
+            scope=scope.kind, scope_id=scope.scope_id, title=title, mode=mode, as_of=as_of, day=day,
             time_zone=self.settings.time_zone, total=total_tile, queues=tiles, states=state_counts(rows),
             agents=() if viewer.aggregates_only else tuple(r for r in rows if r.state != "offline"),
-            agents_hidden=viewer.aggregates_only, thresholds=self.thresholds, version=version, notes=tuple(notes))
+            agents_hidden=viewer.aggregates_only, thresholds=total_tile.thresholds or default_t, version=version,
+            notes=tuple(notes), mixed_thresholds=mixed)
+
+    def _cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Queue channels and names change rarely: read them at most every QUEUE_FACTS_TTL_S seconds."""
+        known = self._queue_facts.get(key)
+        if known is not None and time.monotonic() - known[0] < QUEUE_FACTS_TTL_S:
+            return known[1]
+        value = compute()
+        self._queue_facts[key] = (time.monotonic(), value)
+        return value
+
+    def _queue_info(self, queues: frozenset[str], as_of: dt.datetime) -> tuple[Thresholds, dict[str, QueueInfo]]:
+        """The default thresholds and each queue's name, channel and thresholds (organisation settings:
+        the queue's own, else its channel's, else the default)."""
+        key = ",".join(sorted(queues))
+        channels = self._cached(f"channels:{key}", lambda: data.queue_channels(self.store, queues, as_of))
+        names = self._cached("names", lambda: data.queue_names(self.store))
+        if self.org_settings is None:
+            return self.thresholds, {q: QueueInfo(names.get(q, q), channels.get(q), self.thresholds, "settings")
+                                     for q in queues}
+        document = self.org_settings.current().document
+        default = self.org_settings.thresholds_for(document=document)
+        info = {}
+        for q in queues:
+            found = self.org_settings.thresholds_for(queue=q, channel=channels.get(q), document=document)
+            t = Thresholds.for_target(found.service_level_target_ratio, found.service_level_threshold_s)
+            info[q] = QueueInfo(names.get(q, q), channels.get(q), t, found.source)
+        return Thresholds.for_target(default.service_level_target_ratio, default.service_level_threshold_s), info
 
     def _kpis(self, queues: frozenset[str], day: dt.date) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
         """Today's counts and rates per queue and for all of them (ratio of sums), from the KPI service.

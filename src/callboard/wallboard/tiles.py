@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 from callboard.wallboard.data import StoredState
@@ -17,7 +18,18 @@ from callboard.wallboard.model import (
     higher_is_better,
     lower_is_better,
     state_colour,
+    worst,
 )
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    """What the board knows about a queue besides its figures: name, channel and thresholds (and their source)."""
+
+    name: str
+    channel: str | None
+    thresholds: Thresholds
+    source: str
 
 
 def _count(row: dict[str, Any], name: str) -> int:
@@ -30,7 +42,8 @@ def _rate(row: dict[str, Any], name: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def tile(queue_id: str, waiting: list[Waiting], row: dict[str, Any], as_of: dt.datetime, t: Thresholds) -> QueueTile:
+def tile(queue_id: str, waiting: list[Waiting], row: dict[str, Any], as_of: dt.datetime, t: Thresholds,
+         info: QueueInfo | None = None) -> QueueTile:
     oldest = min((w.since for w in waiting), default=None)
     longest = max((as_of - oldest).total_seconds(), 0.0) if oldest is not None else None
     sl, abandon = _rate(row, "service_level"), _rate(row, "abandon_rate")
@@ -41,15 +54,33 @@ def tile(queue_id: str, waiting: list[Waiting], row: dict[str, Any], as_of: dt.d
         service_level_colour=higher_is_better(sl, t.service_level_target, t.service_level_amber_from),
         abandon_colour=lower_is_better(abandon, t.abandon_green_max, t.abandon_amber_max),
         wait_colour=lower_is_better(longest, t.wait_amber_s, t.wait_red_s) if longest is not None else "green",
+        name=info.name if info else queue_id, channel=info.channel if info else None, thresholds=t,
+        threshold_source=info.source if info else "",
     )
 
 
 def queue_tiles(queues: frozenset[str], waiting: list[Waiting], per_queue: dict[str, dict[str, Any]],
-                total: dict[str, Any], as_of: dt.datetime, t: Thresholds) -> tuple[tuple[QueueTile, ...], QueueTile]:
-    """One tile per queue (busiest first: most waiting, then most offered) and the scope's total."""
-    tiles = [tile(q, [w for w in waiting if w.queue_id == q], per_queue.get(q, {}), as_of, t) for q in queues]
+                total: dict[str, Any], as_of: dt.datetime, t: Thresholds,
+                info: dict[str, QueueInfo] | None = None) -> tuple[tuple[QueueTile, ...], QueueTile, bool]:
+    """One tile per queue (busiest first: most waiting, then most offered), each judged against its own
+    thresholds (`info`, else `t`), and the scope's total; True when the queues' thresholds differ.
+
+    The total is judged against the queues' common thresholds, or `t` (the default) when they differ; its
+    longest-wait colour is then the worst of the queues' (a chat wait of 1 min is late, an email's is not)."""
+    info = info or {}
+    tiles = [tile(q, [w for w in waiting if w.queue_id == q], per_queue.get(q, {}), as_of,
+                  info[q].thresholds if q in info else t, info.get(q)) for q in queues]
     tiles.sort(key=lambda x: (-x.waiting, -x.offered, x.queue_id))
-    return tuple(tiles), tile("total", waiting, total, as_of, t)
+    used = {x.thresholds for x in tiles}
+    mixed = len(used) > 1
+    common = next(iter(used)) if len(used) == 1 and None not in used else t
+    total_tile = tile("total", waiting, total, as_of, common)
+    if mixed:
+        wait = worst([x.wait_colour for x in tiles if x.waiting])
+        total_tile = replace(total_tile, name="", wait_colour="green" if wait == "none" else wait)
+    else:
+        total_tile = replace(total_tile, name="")
+    return tuple(tiles), total_tile, mixed
 
 
 def agent_rows(stored: list[StoredState], pushed: dict[str, LiveAgent], names: dict[str, str],

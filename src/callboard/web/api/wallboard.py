@@ -51,9 +51,18 @@ def _queues(queue: list[str] | None) -> list[str] | None:
     return items or None
 
 
+def wallboard_service(ctx: WebContext) -> Any:
+    """The runtime's WallboardService, given the organisation settings so each queue is judged against its
+    own (or its channel's) thresholds. (runtime.py could pass `org_settings=self.org_settings` instead.)"""
+    service = ctx.runtime.wallboard
+    if service.org_settings is None:
+        service.org_settings = ctx.runtime.org_settings
+    return service
+
+
 def snapshot_json(ctx: WebContext, viewer: Viewer, queues: list[str] | None, team: str | None) -> dict[str, Any]:
     with ctx.engine():
-        return ctx.runtime.wallboard.snapshot(viewer, queues, team).to_json()  # type: ignore[no-any-return]
+        return wallboard_service(ctx).snapshot(viewer, queues, team).to_json()  # type: ignore[no-any-return]
 
 
 @router.get("/wallboard", summary="Wallboard snapshot: waiting now, longest wait, agents by state, SL and "

@@ -32,6 +32,17 @@ def duration(seconds: float | None) -> str:
     return DASH if seconds is None else format_duration(seconds)
 
 
+def span(seconds: float | None) -> str:
+    """A threshold in words: 20 s, 45 s, 5 min, 4 h (wallboard.js has the same function)."""
+    if seconds is None:
+        return DASH
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7200:
+        return f"{round(seconds / 60, 1):g} min"
+    return f"{round(seconds / 3600, 1):g} h"
+
+
 def percent(value: float | None) -> str:
     return DASH if value is None else f"{value * 100:.1f}%"
 
@@ -46,14 +57,13 @@ async def _render(request: Request, ctx: WebContext, viewer: Viewer, *, queues: 
     teams = await run_in_threadpool(_team_names, ctx, viewer)
     params: list[tuple[str, str]] = [("queue", ",".join(queues))] if queues else [("team", team)] if team else []
     query = ("?" + urlencode(params)) if params else ""
-    heading = (f"{teams.get(team, team)}" if team else
-               f"Queue {queues[0]}" if queues and len(queues) == 1 else "All queues")
+    heading = (f"{teams.get(team, team)}" if team else str(snapshot["title"]) if queues else "All queues")
     context = {
         "s": snapshot, "heading": heading, "scope_team": team, "scope_queues": queues or [],
         "stream_url": f"/api/v1/wallboard/stream{query}", "api_url": f"/api/v1/wallboard{query}",
         "teams": sorted(teams.items(), key=lambda kv: kv[1].casefold()),
         "snapshot_json": json.dumps(snapshot).replace("</", "<\\/"),
-        "state_labels": STATE_LABELS, "duration": duration, "percent": percent,
+        "state_labels": STATE_LABELS, "duration": duration, "percent": percent, "span": span,
     }
     return ctx.templates.TemplateResponse(request, "wallboard.html", context)
 

@@ -19,6 +19,11 @@
       s = total % 60, pad = function (n) { return (n < 10 ? "0" : "") + n; };
     return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
   }
+  function span(seconds) {  // a threshold in words, as pages/wallboard.py's span()
+    if (seconds == null) { return DASH; }
+    var r = function (x) { return String(Math.round(x * 10) / 10); };
+    return seconds < 120 ? r(seconds) + " s" : seconds < 7200 ? r(seconds / 60) + " min" : r(seconds / 3600) + " h";
+  }
   function percent(value) { return value == null ? DASH : (value * 100).toFixed(1) + "%"; }
   function count(value) { return Number(value || 0).toLocaleString("en-GB"); }
   function stateName(state, reason) { return esc(labels[state] || state) + (reason ? " \u00b7 " + esc(reason) : ""); }
@@ -34,10 +39,12 @@
     var t = s.total, th = s.thresholds;
     document.getElementById("wb-tiles").innerHTML = [
       tile("waiting", t.waiting ? t.wait_colour : "green", "Waiting now", String(t.waiting), "contacts in queue"),
-      tile("longest", t.wait_colour, "Longest wait", duration(t.longest_wait_s),
+      tile("longest", t.wait_colour, "Longest wait", duration(t.longest_wait_s), s.mixed_thresholds ?
+        "colour: the worst queue, each against its own threshold" :
         "amber from " + duration(th.wait_amber_s) + ", red from " + duration(th.wait_red_s), t.oldest_since),
       tile("service_level", t.service_level_colour, "Service level today", percent(t.service_level),
-        "answered within " + Math.round(th.service_level_threshold_s) + " s \u00b7 target " + percent(th.service_level_target)),
+        (s.mixed_thresholds ? "each queue within its own threshold" :
+          "answered within " + span(th.service_level_threshold_s)) + " \u00b7 target " + percent(th.service_level_target)),
       tile("abandon_rate", t.abandon_colour, "Abandon rate today", percent(t.abandon_rate),
         "green to " + percent(th.abandon_green_max) + ", red above " + percent(th.abandon_amber_max)),
       tile("offered", "none", "Offered today", count(t.offered),
@@ -49,7 +56,12 @@
 
   function renderQueues(s) {
     var rows = s.queues.map(function (q) {
-      return "<tr><td><a href=\"/wallboard/queue/" + encodeURIComponent(q.queue_id) + "\">" + esc(q.queue_id) + "</a></td>" +
+      var th = q.thresholds;
+      return "<tr><td><a href=\"/wallboard/queue/" + encodeURIComponent(q.queue_id) + "\" title=\"" + esc(q.queue_id) + "\">" +
+        esc(q.name || q.queue_id) + "</a></td>" +
+        '<td class="wb-target" title="colours from ' + esc(q.threshold_source || "the default") + '">' +
+        (q.channel ? '<span class="wb-channel">' + esc(q.channel) + "</span> " : "") +
+        (th ? percent(th.service_level_target) + " in " + span(th.service_level_threshold_s) : "") + "</td>" +
         '<td class="num">' + chip(q.waiting ? q.wait_colour : "none", String(q.waiting)) + "</td>" +
         '<td class="num" data-since="' + esc(q.oldest_since || "") + '">' + duration(q.longest_wait_s) + "</td>" +
         '<td class="num">' + count(q.offered) + '</td><td class="num">' + count(q.answered) + "</td>" +
@@ -58,7 +70,7 @@
         '<td class="num">' + chip(q.abandon_colour, percent(q.abandon_rate)) + "</td></tr>";
     });
     document.getElementById("wb-queues").innerHTML =
-      rows.join("") || '<tr><td colspan="8" class="empty">No queue in this board yet.</td></tr>';
+      rows.join("") || '<tr><td colspan="9" class="empty">No queue in this board yet.</td></tr>';
   }
 
   function renderStates(s) {
