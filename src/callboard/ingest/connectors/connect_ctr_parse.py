@@ -63,7 +63,7 @@ def _structure(keys: AttributeKeys) -> str:
 def _attribute(keys: tuple[str, ...]) -> str:
     if not keys:
         return "CAST(NULL AS VARCHAR)"
-    picks = ", ".join(f"nullif(trim(r.Attributes[{q.quote(k)}]), '')" for k in keys)
+    picks = ", ".join(q.text(f"r.Attributes[{q.quote(k)}]") for k in keys)
     return f"coalesce({picks})"
 
 
@@ -71,14 +71,13 @@ def _checks() -> list[tuple[str, str, str]]:
     """(condition, field, reason SQL) in the order they are reported; the first one that holds wins.
 
     Conditions read the raw text (`r.X`) and the typed columns (see _columns)."""
-    known = ", ".join(q.quote(c) for c in CHANNELS)
     checks = [
         ("contact_id IS NULL", "ContactId", "'missing ContactId'"),
         ("method IS NULL", "InitiationMethod", "'missing InitiationMethod'"),
         ("method = 'MONITOR'", "InitiationMethod",
          "'a MONITOR record is a supervisor listening in, not a customer contact: not loaded'"),
-        ("nullif(trim(r.Channel), '') IS NULL", "Channel", "'missing Channel'"),
-        (f"upper(trim(r.Channel)) NOT IN ({known})", "Channel",
+        (f"{q.text('r.Channel')} IS NULL", "Channel", "'missing Channel'"),
+        ("channel IS NULL", "Channel",
          "'unknown Channel ' || r.Channel || ' (Callboard reads VOICE, CHAT, TASK, EMAIL)'"),
         ("r.InitiationTimestamp IS NULL", "InitiationTimestamp", "'missing InitiationTimestamp'"),
         ("r.LastUpdateTimestamp IS NULL", "LastUpdateTimestamp", "'missing LastUpdateTimestamp'"),
@@ -117,32 +116,32 @@ def _checks() -> list[tuple[str, str, str]]:
 
 def _columns(keys: AttributeKeys, queue_by: str) -> str:
     """The typed part columns, computed once from the extracted struct `r`."""
-    queue_id = "coalesce(nullif(trim(r.Queue.Name), ''), nullif(trim(r.Queue.ARN), ''))"
+    queue_id = f"coalesce({q.text('r.Queue.Name')}, {q.text('r.Queue.ARN')})"
     if queue_by == "arn":
-        queue_id = "coalesce(nullif(trim(r.Queue.ARN), ''), nullif(trim(r.Queue.Name), ''))"
+        queue_id = f"coalesce({q.text('r.Queue.ARN')}, {q.text('r.Queue.Name')})"
     chained = ", ".join(q.quote(m) for m in CHAINED_METHODS)
-    channel = "CASE upper(trim(r.Channel)) " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CHANNELS.items()) + " END"
-    return f"""nullif(trim(r.ContactId), '') AS contact_id,
-      CASE WHEN upper(trim(r.InitiationMethod)) IN ({chained})
-           THEN coalesce(nullif(trim(r.InitialContactId), ''), nullif(trim(r.PreviousContactId), ''),
-                         nullif(trim(r.ContactId), ''))
-           ELSE nullif(trim(r.ContactId), '') END AS chain_id,
-      nullif(trim(r.InitialContactId), '') AS initial_contact_id,
-      nullif(trim(r.PreviousContactId), '') AS previous_contact_id,
-      nullif(trim(r.NextContactId), '') AS next_contact_id,
+    channel = f"CASE upper({q.text('r.Channel')}) " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CHANNELS.items()) + " END"
+    return f"""{q.text('r.ContactId')} AS contact_id,
+      CASE WHEN upper({q.text('r.InitiationMethod')}) IN ({chained})
+           THEN coalesce({q.text('r.InitialContactId')}, {q.text('r.PreviousContactId')},
+                         {q.text('r.ContactId')})
+           ELSE {q.text('r.ContactId')} END AS chain_id,
+      {q.text('r.InitialContactId')} AS initial_contact_id,
+      {q.text('r.PreviousContactId')} AS previous_contact_id,
+      {q.text('r.NextContactId')} AS next_contact_id,
       {channel} AS channel,
-      upper(nullif(trim(r.InitiationMethod), '')) AS method,
+      upper({q.text('r.InitiationMethod')}) AS method,
       {q.ts('r.InitiationTimestamp')} AS initiated_at,
       {q.ts('r.DisconnectTimestamp')} AS disconnected_at,
-      upper(nullif(trim(r.DisconnectReason), '')) AS disconnect_reason,
+      upper({q.text('r.DisconnectReason')}) AS disconnect_reason,
       {q.ts('r.LastUpdateTimestamp')} AS last_update,
-      nullif(trim(r.CustomerEndpoint.Address), '') AS endpoint_customer,
+      {q.text('r.CustomerEndpoint.Address')} AS endpoint_customer,
       {_attribute(keys.customer)} AS attribute_customer,
       {queue_id} AS queue_id,
       {q.ts('r.Queue.EnqueueTimestamp')} AS enqueued_at,
       {q.ts('r.Queue.DequeueTimestamp')} AS dequeued_at,
       {q.seconds_to_ms('r.Queue.Duration')} AS queue_duration_ms,
-      nullif(trim(r.Agent.ARN), '') AS agent_id,
+      {q.text('r.Agent.ARN')} AS agent_id,
       {q.ts('r.Agent.ConnectedToAgentTimestamp')} AS connected_at,
       {q.seconds_to_ms('r.Agent.AgentInteractionDuration')} AS talk_ms,
       {q.seconds_to_ms('r.Agent.CustomerHoldDuration')} AS hold_ms,
