@@ -26,6 +26,7 @@ class Dataset:
     interval_stats: list[dict[str, Any]] = field(default_factory=list)
     team_memberships: list[dict[str, Any]] = field(default_factory=list)
     qa_scores: list[dict[str, Any]] = field(default_factory=list)
+    qa_item_results: list[dict[str, Any]] = field(default_factory=list)
 
     def contact(self, contact_id: str, *, at: dt.datetime = T0, channel: str = "voice", direction: str = "inbound",
                 customer_id: str | None = None, bot_only: bool = False, topic: str | None = None,
@@ -113,21 +114,33 @@ class Dataset:
 
     def evaluation(self, contact_id: str, agent: str, score_pct: float | None, *, evaluator: str = "qa1",
                    critical_failed: bool = False, fatal: bool = False, state: str = "submitted",
-                   is_calibration: bool = False) -> None:
-        """One QA evaluation of `contact_id` (at its latest revision), dated by the contact's arrival."""
+                   is_calibration: bool = False) -> int:
+        """One QA evaluation of `contact_id` (at its latest revision), dated by the contact's arrival; its id."""
         c = self._contact(contact_id)
+        evaluation_id = len(self.qa_scores) + 1
         self.qa_scores.append(dict(
-            evaluation_id=len(self.qa_scores) + 1, source=self.source, contact_id=contact_id, agent_id=agent,
+            evaluation_id=evaluation_id, source=self.source, contact_id=contact_id, agent_id=agent,
             team_id=None, queue_id=None, channel=c["channel"], evaluator=evaluator, form_id=1, form_version=1,
             contact_at=c["arrived_at"], submitted_at=c["arrived_at"] + dt.timedelta(days=1), state=state,
             revision=1, is_calibration=is_calibration, score_pct=score_pct, score_before_fail_pct=score_pct,
             critical_score_pct=None, fatal=fatal, critical_failed=critical_failed,
         ))
+        return evaluation_id
+
+    def item_result(self, evaluation_id: int, kind: str, item_id: str, *, section: str | None = None,
+                    failed: bool = False) -> None:
+        """One row of `qa_item_results`: an applicable question (`kind` "question", in `section`) or a scored
+        section (`kind` "section") of evaluation `evaluation_id`, failed or not."""
+        self.qa_item_results.append(dict(
+            evaluation_id=evaluation_id, item_kind=kind, item_id=item_id,
+            section_id=section if kind == "question" else item_id,
+            earned=0.0 if failed else 1.0, possible=1.0, failed=failed,
+        ))
 
     def batch(self) -> LoadBatch:
         batch = LoadBatch(source=self.source, file="<test>", file_sha256=None, rows_read=len(self.contacts))
         for name in ("contacts", "queue_entries", "agent_segments", "survey_responses", "agent_states",
-                     "interval_stats", "team_memberships", "qa_scores"):
+                     "interval_stats", "team_memberships", "qa_scores", "qa_item_results"):
             rows = getattr(self, name)
             if rows:
                 batch.add(name, pa.Table.from_pylist(rows, schema=input_schema(name)))

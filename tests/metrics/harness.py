@@ -38,7 +38,7 @@ ABS_TOL = 1e-9
 PREFIXED_DIMENSIONS = ("agent", "contact", "queue")
 # Facts whose rows carry the contact's `topic`; the others are partitioned by agent or queue instead.
 TOPIC_FACTS = frozenset({"queue_entries", "queue_entries_talk", "agent_segments", "contact_outcomes", "surveys",
-                         "qa_scores"})
+                         "qa_scores", "qa_question_results", "qa_section_results"})
 AGENT_FACTS = frozenset({"agent_state_time", "agent_segments"})
 
 
@@ -196,8 +196,12 @@ def combined_dataset(cases: Sequence[MetricCase]) -> Dataset:
         for name in ("contacts", "queue_entries", "agent_segments", "survey_responses", "agent_states",
                      "interval_stats", "team_memberships"):
             getattr(total, name).extend(getattr(d, name))
+        renumbered: dict[int, int] = {}
         for row in d.qa_scores:  # evaluation ids are numbers: renumber instead of prefixing
-            total.qa_scores.append({**row, "evaluation_id": len(total.qa_scores) + 1})
+            renumbered[row["evaluation_id"]] = len(total.qa_scores) + 1
+            total.qa_scores.append({**row, "evaluation_id": renumbered[row["evaluation_id"]]})
+        for row in d.qa_item_results:
+            total.qa_item_results.append({**row, "evaluation_id": renumbered[row["evaluation_id"]]})
     return total
 
 

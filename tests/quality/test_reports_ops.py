@@ -1,4 +1,5 @@
-"""QA operations reports on six hand-made evaluation records."""
+"""QA operations reports on six hand-made evaluation records (fail-rate trends come from the KPI catalog:
+tests/quality/test_fail_rates_catalog.py and the qa.fail_rates cases in tests/metrics/cases_quality.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import pytest
 
 from callboard.quality.evaluation_source import EvalRecord, ItemResult
-from callboard.quality.ops_reports import dispute_stats, evaluator_productivity, fail_rate_trend, working_days
+from callboard.quality.ops_reports import dispute_stats, evaluator_productivity, working_days
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -32,24 +33,6 @@ RECORDS = [
     rec(5, "bob", 4, at(4, 11), at(4, 11, 5), {"q1": True}, calibration=True),  # never counts
     rec(6, "bob", 4, at(4, 12), None, {"q1": True}, state="draft"),  # never counts
 ]
-
-
-def test_fail_rate_trend_per_question_by_week() -> None:
-    rows = {(r.key, r.period_start): r for r in fail_rate_trend(RECORDS, kind="question", period="week")}
-    mon2, mon9 = dt.date(2026, 3, 2), dt.date(2026, 3, 9)
-    # q1, week of 2 March: r1 fail, r2 pass, r4 pass -> 1/3; week of 9 March: r3 fail -> 1/1
-    assert (rows[("q1", mon2)].applicable, rows[("q1", mon2)].failed) == (3, 1)
-    assert rows[("q1", mon2)].fail_rate == pytest.approx(1 / 3)
-    assert rows[("q1", mon9)].fail_rate == 1.0
-    # q2, week of 2 March: r1 pass, r2 pass, r4 fail -> 1/3
-    assert rows[("q2", mon2)].fail_rate == pytest.approx(1 / 3)
-    assert len(rows) == 3  # calibration and draft records added nothing
-
-
-def test_fail_rate_trend_per_section_by_month() -> None:
-    # s1 in March: r1 failed, r2 passed, r3 failed, r4 failed -> 3/4
-    (row,) = fail_rate_trend(RECORDS, kind="section", period="month")
-    assert (row.key, row.period_start, row.applicable, row.failed) == ("s1", dt.date(2026, 3, 1), 4, 3)
 
 
 def test_evaluator_productivity() -> None:

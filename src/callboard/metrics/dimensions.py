@@ -17,6 +17,8 @@ PLAIN = {
     "topic": "topic",
     "direction": "direction",
     "evaluator": "evaluator",  # QA metrics only; null on every other fact
+    "question": "question_id",  # QA fail-rate metrics only (qa_item_results); null on every other fact
+    "section": "section_id",  # same
 }
 TIME = ("interval_15", "interval_30", "interval_60", "hour", "day", "week", "month")
 ALIASES = {"interval": "interval_30", "interval15": "interval_15", "interval30": "interval_30",

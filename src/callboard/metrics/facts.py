@@ -19,7 +19,8 @@ from callboard.core.timeutil import Period
 from callboard.metrics.state_facts import agent_state_time
 from callboard.store.base import AnalyticsStore
 
-DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction", "evaluator")
+DIMENSION_COLUMNS = ("contact_id", "agent_id", "queue_id", "channel", "topic", "direction", "evaluator",
+                     "question_id", "section_id")
 
 
 @dataclass(frozen=True)
@@ -187,18 +188,55 @@ def interval_stats(ctx: FactContext) -> ir.Table:
     return _with_dims(i.mutate(_t=i.interval_start))
 
 
-def qa_scores(ctx: FactContext) -> ir.Table:
-    """QA evaluations at their latest revision, bucketed by the contact's time (reference §13); never
-    drafts or calibration evaluations (they do not count in agent averages)."""
+def _counted_qa_scores(ctx: FactContext) -> ir.Table:
+    """Evaluations that count: never drafts or calibration evaluations (they do not count in agent averages).
+    `qa_scores` holds one row per evaluation at its latest revision (QualityService rewrites it)."""
     t = ctx.store.table("qa_scores")
-    t = t.filter(~t.is_calibration & (t.state != "draft"))
+    return t.filter(~t.is_calibration & (t.state != "draft"))
+
+
+def _with_contact_labels(t: ir.Table, ctx: FactContext) -> ir.Table:
     c = ctx.store.table("contacts").select("source", "contact_id", "topic", "direction")
-    j = t.left_join(c, ["source", "contact_id"]).select(*t.columns, "topic", "direction")  # the contact's labels
+    return t.left_join(c, ["source", "contact_id"]).select(*t.columns, "topic", "direction")
+
+
+def qa_scores(ctx: FactContext) -> ir.Table:
+    """QA evaluations at their latest revision, bucketed by the contact's time (reference §13)."""
+    j = _with_contact_labels(_counted_qa_scores(ctx), ctx)
     return _with_dims(j.mutate(_t=j.contact_at))
+
+
+def _qa_items(ctx: FactContext, kind: str) -> ir.Table:
+    """Rows of `qa_item_results` of one kind for the evaluations `qa_scores` counts, with the evaluation's
+    agent, queue, channel, evaluator and contact time (so the same rules hold: latest revision only, no drafts,
+    no calibration, bucketed by the contact's time)."""
+    i = ctx.store.table("qa_item_results")
+    i = i.filter(i.item_kind == kind)
+    s = _counted_qa_scores(ctx).select("evaluation_id", "source", "contact_id", "agent_id", "queue_id", "channel",
+                                       "evaluator", "contact_at")
+    j = i.join(s, "evaluation_id").select(
+        s.source, s.contact_id, s.agent_id, s.queue_id, s.channel, s.evaluator, s.contact_at,
+        i.item_id, i.section_id, i.failed,
+    )
+    return _with_contact_labels(j, ctx).mutate(_t=ibis._.contact_at)
+
+
+def qa_question_results(ctx: FactContext) -> ir.Table:
+    """One row per applicable question of a counted evaluation (N/A and hidden questions have no row), with its
+    `question_id` and `section_id`."""
+    j = _qa_items(ctx, "question")
+    return _with_dims(j.mutate(question_id=j.item_id))
+
+
+def qa_section_results(ctx: FactContext) -> ir.Table:
+    """One row per scored, non-bonus section of a counted evaluation (`section_id`; `question_id` is NULL)."""
+    return _with_dims(_qa_items(ctx, "section"))
 
 
 FACTS: dict[str, Callable[[FactContext], ir.Table]] = {
     "qa_scores": qa_scores,
+    "qa_question_results": qa_question_results,
+    "qa_section_results": qa_section_results,
     "queue_entries": queue_entries,
     "queue_entries_talk": queue_entries_talk,
     "agent_segments": agent_segments,

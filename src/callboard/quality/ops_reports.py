@@ -1,7 +1,7 @@
 """QA operations reports (issue 6 item 7): pure functions over `EvalRecord`s.
 
-- fail-rate trend per question or section: failed applicable answers / applicable answers, per week or month
-  of the contact date (a section fails when any of its questions fails);
+- fail-rate trend per question or section: `FailTrendRow`, computed by the KPI catalog (quality/fail_trend.py:
+  question_fail_rate, section_fail_rate), so the report and `callboard kpi` agree;
 - evaluator productivity: evaluations submitted, per active day (days with at least one submission) and per
   working day (Mon-Fri in the range), minutes from starting an evaluation to submitting it (median and mean);
 - disputes per evaluator: dispute rate = disputed evaluations / submitted evaluations; overturn rate =
@@ -17,7 +17,6 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from callboard.core.errors import InvalidInput
 from callboard.quality.evaluation_source import EvalRecord
@@ -43,26 +42,6 @@ class FailTrendRow:
     @property
     def fail_rate(self) -> float | None:
         return self.failed / self.applicable if self.applicable else None
-
-
-def fail_rate_trend(records: Iterable[EvalRecord], *, kind: Literal["question", "section"] = "question",
-                    period: str = "week") -> list[FailTrendRow]:
-    counts: dict[tuple[str, dt.date], list[int]] = defaultdict(lambda: [0, 0])
-    for r in records:
-        if not r.counted:
-            continue
-        start = period_start(r.contact_at.date(), period)
-        if kind == "question":
-            for item in r.items:
-                cell = counts[(item.question_id, start)]
-                cell[0] += 1
-                cell[1] += item.failed
-        else:
-            for section in r.sections:
-                cell = counts[(section, start)]
-                cell[0] += 1
-                cell[1] += section in r.failed_sections
-    return [FailTrendRow(k, p, n, f) for (k, p), (n, f) in sorted(counts.items())]
 
 
 @dataclass(frozen=True)

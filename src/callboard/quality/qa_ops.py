@@ -1,7 +1,8 @@
-"""QA operations figures behind /quality/reports: evaluator-adjusted agent scores and the operations reports.
+"""QA operations figures behind /quality/reports: evaluator-adjusted agent scores and the operations reports
+(the fail-rate trends come from the KPI catalog instead: QualityService.fail_trend, quality/fail_trend.py).
 
 Access: `view_evaluations` and `view_teams` (supervisors, QA analysts, managers, admins; not agents). Rows are
-limited to the viewer's agents: fail-rate trends, productivity and dispute figures count only evaluations of
+limited to the viewer's agents: productivity and dispute figures count only evaluations of
 agents the viewer may see. The severity model is fitted on every counted evaluation in the range (evaluator
 effects need them all) and then only the viewer's agents are returned.
 """
@@ -10,18 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
-
 from callboard.core.errors import Forbidden
 from callboard.core.viewer import Viewer
 from callboard.quality.evaluation_source import EvalRecord, EvaluationSource, counted
 from callboard.quality.ops_reports import (
     DisputeStats,
-    FailTrendRow,
     Productivity,
     dispute_stats,
     evaluator_productivity,
-    fail_rate_trend,
 )
 from callboard.quality.severity import SeverityModel, fit_severity
 
@@ -57,11 +54,6 @@ class QaOps:
         agents = tuple(a for a in model.agents if viewer.sees_agent(a.agent_id))
         scoped = SeverityModel(model.evaluators, agents, model.evaluations, model.components, model.residual_sd)
         return AdjustedScores(scoped, from_date, to_date)
-
-    def fail_trend(self, viewer: Viewer, *, from_date: dt.date, to_date: dt.date,
-                   kind: Literal["question", "section"] = "question", period: str = "week") -> list[FailTrendRow]:
-        self._require(viewer)
-        return fail_rate_trend(self._scoped(viewer, from_date, to_date), kind=kind, period=period)
 
     def productivity(self, viewer: Viewer, *, from_date: dt.date, to_date: dt.date) -> list[Productivity]:
         self._require(viewer)

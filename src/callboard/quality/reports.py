@@ -4,7 +4,7 @@ metrics over `qa_scores` / `qa_item_results` give, see docs/quality.md):
 - `qa_score` = mean of the evaluations' scores (current revision, after disputes), placed at the contact's date;
   evaluations scored NULL (all N/A) are left out of the mean; calibration evaluations and drafts never count;
 - `critical_fail_rate` = evaluations with a failed critical question or a failed fatal question / evaluations;
-- fail rate per question (section) = applicable answers that failed / applicable answers (visible sections with
+- fail rate per question (section) = applicable answers that failed / applicable answers (visible, non-bonus sections with
   possible points).
 
 Grouped by agent, team, queue, channel, evaluator, form, day, week, month, or nothing (one row).
@@ -98,7 +98,8 @@ def fail_rates(evaluations: Iterable[EvaluationView], by: str = "all", *, kind: 
             for s, q in form.questions():
                 labels.setdefault((e.form.form_id, q.id), q.text)
         else:
-            items = [(s.section_id, s.failed or s.auto_failed) for s in result.sections if s.visible and s.possible > 0]
+            items = [(s.section_id, s.failed or s.auto_failed) for s in result.sections
+                     if s.visible and s.possible > 0 and not s.bonus]
             for s in form.sections:
                 labels.setdefault((e.form.form_id, s.id), s.title)
         for item_id, failed in items:

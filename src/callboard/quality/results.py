@@ -51,7 +51,7 @@ def item_rows(ev: EvaluationView) -> list[dict[str, Any]]:
              "earned": q.earned, "possible": q.possible, "failed": q.failed} for q in result.questions if q.applicable]
     rows += [{"evaluation_id": ev.id, "item_kind": "section", "item_id": s.section_id, "section_id": s.section_id,
               "earned": s.earned, "possible": s.possible, "failed": s.failed or s.auto_failed}
-             for s in result.sections if s.visible and s.possible > 0]
+             for s in result.sections if s.visible and s.possible > 0 and not s.bonus]  # a bonus never fails
     return rows
 
 

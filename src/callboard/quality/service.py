@@ -33,8 +33,10 @@ from callboard.quality import exemplars as ex_rules
 from callboard.quality import form_store, reports
 from callboard.quality.contacts import ContactView, RecentContact, load_contact, recent_contacts
 from callboard.quality.evaluations import ContactRef, EvaluationView
+from callboard.quality.fail_trend import catalog_fail_trend
 from callboard.quality.form_store import FormSummary, FormVersionView
 from callboard.quality.imports import import_amazon_connect, import_genesys_tf
+from callboard.quality.ops_reports import FailTrendRow
 from callboard.quality.results import QaResultsStore, ReconcileReport
 from callboard.store.appdb.engine import AppDb
 from callboard.store.appdb.quality_models import QaEvaluation, QaNotification
@@ -314,6 +316,17 @@ class QualityService:
             raise Forbidden("agents see their own QA figures only", hint="group by day, week, month or form")
         evs = self.list_evaluations(viewer, from_date=from_date, to_date=to_date, limit=100_000)
         return reports.fail_rates(evs, by, kind=kind)
+
+    def fail_trend(self, viewer: Viewer, *, from_date: dt.date, to_date: dt.date, kind: str = "question",
+                   period: str = "week") -> list[FailTrendRow]:
+        """The QA operations report's fail-rate trend, from the catalog metrics (quality/fail_trend.py); for
+        supervisors, QA analysts, managers and admins, limited to the agents they see."""
+        viewer.require("view_evaluations")
+        if not viewer.can("view_teams"):
+            raise Forbidden("QA operations reports are for supervisors, QA analysts and managers",
+                            hint="agents see their own evaluations under Quality")
+        return catalog_fail_trend(self.kpi, viewer, from_date=from_date, to_date=to_date,
+                                  kind=kind, period=period)  # type: ignore[arg-type]
 
     def qa_scores_for_agents(self, agent_ids: Iterable[str], start: dt.date, end: dt.date) -> dict[str, AgentQaScore]:
         """Trusted (no viewer): each agent's mean QA score over contacts dated start..end (inclusive), for the

@@ -2,7 +2,7 @@
 
 `qa_scores`: one row per evaluation that is not a draft, at its current revision (the latest after disputes),
 placed at the contact's time so `qa_score` is "by contact date". `qa_item_results`: one row per applicable
-question and per visible section of those evaluations, for fail rates. Key: `evaluation_id` (+ item). The app
+question and per visible, non-bonus section of those evaluations, for fail rates. Key: `evaluation_id` (+ item). The app
 database is the source of truth; `QualityService` rewrites an evaluation's rows whenever it changes, and
 `callboard reconcile` repairs any difference.
 """

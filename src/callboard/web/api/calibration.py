@@ -113,9 +113,10 @@ def operations(ctx: Ctx, viewer: ViewEvaluations, from_: From = None, to: To = N
                ) -> dict[str, Any]:
     start, end = period(from_, to)
     ops = ctx.runtime.calibration.ops
-    trend = {kind: [asdict(r) | {"fail_rate": r.fail_rate}
-                    for r in ops.fail_trend(viewer, from_date=start, to_date=end, kind=kind, period=period_)]
-             for kind in ("question", "section")}
+    with ctx.engine():  # the trends come from the KPI catalog (analytics store)
+        trend = {kind: [asdict(r) | {"fail_rate": r.fail_rate} for r in ctx.runtime.quality.fail_trend(
+                     viewer, from_date=start, to_date=end, kind=kind, period=period_)]
+                 for kind in ("question", "section")}
     return {"from": start, "to": end, "period": period_, "fail_rate_trend": trend,
             "productivity": [asdict(p) for p in ops.productivity(viewer, from_date=start, to_date=end)],
             "disputes": [asdict(d) | {"dispute_rate": d.dispute_rate, "overturn_rate": d.overturn_rate}

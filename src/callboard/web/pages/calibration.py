@@ -178,8 +178,11 @@ def reports_page(request: Request, ctx: Ctx, viewer: ViewEvaluations,
     end = end or ops.latest_day() or dt.datetime.now(dt.timezone.utc).date()
     start = start or end - dt.timedelta(days=27)
     adjusted = ops.adjusted_scores(viewer, from_date=start, to_date=end)
-    questions = ops.fail_trend(viewer, from_date=start, to_date=end, kind="question", period=period)
-    sections = ops.fail_trend(viewer, from_date=start, to_date=end, kind="section", period=period)
+    with ctx.engine():  # fail-rate trends from the KPI catalog (question_fail_rate, section_fail_rate)
+        questions = ctx.runtime.quality.fail_trend(viewer, from_date=start, to_date=end, kind="question",
+                                                   period=period)
+        sections = ctx.runtime.quality.fail_trend(viewer, from_date=start, to_date=end, kind="section",
+                                                  period=period)
     context = {
         "nav": "quality", "start": start, "end": end, "period": period, "model": adjusted.model,
         "agents": sorted(adjusted.model.agents, key=lambda a: a.adjusted, reverse=True),
