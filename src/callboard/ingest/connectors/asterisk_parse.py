@@ -43,10 +43,13 @@ def raw_lines(chunks: Sequence[Chunk], carried: Sequence[tuple[str, int, str]]) 
     return frame.filter(pl.col("raw").str.len_bytes() > 0).with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
 
 
-_SPLIT = ev.BASE_FIELDS + DATA_FIELDS + 1  # the last piece holds the rest of a longer line
-_NAMES = ["epoch", "callid", "queue", "agent", "event", *[f"d{i}" for i in range(1, DATA_FIELDS + 1)], "_rest"]
+_NAMES = ["epoch", "callid", "queue", "agent", "event", *[f"d{i}" for i in range(1, DATA_FIELDS + 1)]]
 EVENT_IDS: dict[str, int] = {name: i for i, name in enumerate(sorted(
     ev.CALL_EVENTS | ev.AGENT_EVENTS | ev.INFO_EVENTS | {ev.OUTCALL}), start=1)}  # 0: any other event
+
+
+def _field(i: int) -> pl.Expr:
+    return pl.col("_p").list.get(i, null_on_oob=True)
 
 
 def _in(column: str, values: Sequence[str]) -> pl.Expr:
@@ -99,18 +102,6 @@ def _pick(events: Sequence[str], column: str) -> pl.Expr:
     return pl.when(_in("event", events)).then(pl.col(f"{column}_n"))
 
 
-def _from_end(split: pl.DataFrame) -> pl.DataFrame:
-    """m3, m2: the 3rd and 2nd field from the end, read only on the lines that need them (ATTENDEDTRANSFER
-    writes its numbers after a variable number of fields); null elsewhere."""
-    rows = split.select(pl.arg_where(_is("ATTENDEDTRANSFER"))).to_series()
-    columns = {name: pl.Series(name, [None] * split.height, pl.Utf8) for name in ("m3", "m2")}
-    if rows.len():
-        parts = split.get_column("raw").gather(rows).str.split("|")
-        for name, index in (("m3", -3), ("m2", -2)):
-            columns[name] = columns[name].scatter(rows, parts.list.get(index, null_on_oob=True))
-    return split.with_columns(*columns.values())
-
-
 def _errors(split: pl.DataFrame) -> pl.DataFrame:
     """`error` and `error_field` for broken lines: the first failing check (booleans on every line), then its
     reason worded on the broken lines alone."""
@@ -136,13 +127,14 @@ def _errors(split: pl.DataFrame) -> pl.DataFrame:
 
 def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """Split and check every line; add the typed columns the call and state builders read."""
-    fields = pl.col("raw").str.splitn("|", _SPLIT).struct.rename_fields(_NAMES)
-    split = frame.with_columns(fields.alias("_p")).unnest("_p").with_columns(
-        (pl.sum_horizontal(*[pl.col(c).is_not_null() for c in _NAMES[:-1]]).cast(pl.Int64)
-         + pl.col("_rest").str.count_matches("|", literal=True).fill_null(-1) + 1).alias("n"),
-        pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"),
-    ).drop("_rest")
-    split = _from_end(split)
+    split = frame.with_columns(pl.col("raw").str.split("|").alias("_p"))  # a list split beats splitn's struct
+    split = split.with_columns(
+        pl.col("_p").list.len().cast(pl.Int64).alias("n"),
+        *[_field(i).alias(name) for i, name in enumerate(_NAMES)],
+        pl.col("_p").list.get(-3, null_on_oob=True).alias("m3"),
+        pl.col("_p").list.get(-2, null_on_oob=True).alias("m2"),
+    ).drop("_p").with_columns(
+        pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"))
     numbers = sorted({_data(rule.index) for rule in ev.NUMBER_FIELDS})
     split = split.with_columns(
         pl.col("epoch").cast(pl.Float64, strict=False).alias("_s"),
