@@ -100,7 +100,8 @@ class ConnectCtrConnector:
 
 def _join_chains(con: duckdb.DuckDBPyConnection, count: int, ledger: Ledger, source: str,
                  retention_days: int) -> None:
-    """Define `_parts`: this file's newest copy of each part (`_good`) plus every remembered leg of its chains."""
+    """Define `_parts`: this file's newest copy of each part (`_good`) plus every remembered leg of its chains,
+    one row per ContactId."""
     distinct = con.execute("SELECT count(DISTINCT contact_id) FROM _good").fetchone()
     batch = "_good" if distinct and distinct[0] == count else f"({dedupe_sql('_good')})"
     chained = con.execute(
@@ -116,9 +117,11 @@ def _join_chains(con: duckdb.DuckDBPyConnection, count: int, ledger: Ledger, sou
             FROM _ledger_bodies"""
         )
         union = f"(SELECT * FROM {batch} UNION ALL BY NAME SELECT * FROM _ledger_parts)"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _parts AS {dedupe_sql(union)}")
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _parts AS SELECT * FROM {batch}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _parts AS {dedupe_sql(union)}")
+    elif batch == "_good":
+        con.execute("CREATE OR REPLACE TEMP VIEW _parts AS SELECT * FROM _good")
+    else:  # a table, not a view: the build reads `_parts` several times
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _parts AS SELECT * FROM {batch}")
     if chained:
         ledger.keep_newest(LEDGER_KIND, source, [Entry(key=c, group=g, stamp_us=s, body=b) for c, g, s, b in chained])
         newest = max(row[2] for row in chained)
