@@ -28,11 +28,14 @@ def packet_rows(packet: AppraisalPacket) -> list[dict[str, Any]]:
     for k in packet.kpis:
         rows.append({"section": "kpi", "item": k.label, "metric": k.resolved, "period": label, "value": k.value,
                      "unit": k.unit, "previous_value": k.previous_value, "team_value": k.team_value,
-                     "target": k.goal.target if k.goal else None, "status": k.goal.status if k.goal else None})
+                     "target": k.goal.target if k.goal else None, "status": k.goal.status_text if k.goal else None})
     for g in packet.goals:
+        span = f"; {g.starts_on.isoformat()} to {g.ends_on.isoformat()}" if g.starts_on and g.ends_on else ""
         rows.append({"section": "goal", "item": g.name, "metric": g.metric, "period": label, "value": g.actual,
-                     "unit": g.unit, "target": g.target, "status": g.status,
-                     "detail": f"{g.scope}; {g.direction} is better"
+                     "unit": g.unit, "target": g.target, "status": g.status_text,
+                     "detail": f"{g.scope_label or g.scope}{span}; {g.direction} is better"
+                               + ("; period ended" if g.final else f"; projected {g.projected}"
+                                  if g.projected is not None else "")
                                + (f"; agent's own value {g.agent_value}" if g.agent_value is not None else "")})
     for series in packet.trends:
         for point in series.points:

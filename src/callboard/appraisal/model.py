@@ -9,13 +9,26 @@ from callboard.appraisal.comments import CommentInfo
 from callboard.appraisal.period import AppraisalPeriod
 
 
+# Goal status in words (the goals service's RAG on the projection at period end): while the goal's period
+# runs a goal is "on track" or "behind"; once it has ended, "met" or "not met". Amber and red differ by colour.
+RUNNING_WORDS = {"green": "on track", "amber": "behind", "red": "behind"}
+FINAL_WORDS = {"green": "met", "amber": "not met", "red": "not met"}
+OTHER_WORDS = {"none": "no data", "not_started": "not started"}
+
+
+def goal_status_text(status: str | None, final: bool) -> str:
+    """The word for a goal's status: on track / behind while its period runs, met / not met once it ended."""
+    key = status or "none"
+    return (FINAL_WORDS if final else RUNNING_WORDS).get(key) or OTHER_WORDS.get(key, key)
+
+
 @dataclass(frozen=True)
 class GoalLine:
     """A goal that applies to the agent in the period (their own, or their team's collaborative goal)."""
 
     name: str
-    metric: str
-    scope: str  # "agent a005", "team t_care"
+    metric: str  # the resolved catalog request: variant and parameters, e.g. aht.callboard
+    scope: str  # "agent a005", "team t_care"; `scope_label` names it for people
     target: float
     direction: str  # higher | lower
     actual: float | None
@@ -24,6 +37,15 @@ class GoalLine:
     projected: float | None = None
     agent_value: float | None = None  # the agent's own value on a collaborative team goal
     metric_title: str = ""
+    final: bool = False  # the goal's period had ended on the day progress was measured to
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    measured_to: dt.date | None = None  # last day counted
+    scope_label: str = ""  # "own goal", "team Customer Care (collaborative)"
+
+    @property
+    def status_text(self) -> str:
+        return goal_status_text(self.status, self.final)
 
 
 @dataclass(frozen=True)

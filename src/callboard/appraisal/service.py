@@ -8,6 +8,7 @@ their own services through `sources.py`. The web page, the PDF and the CSV all r
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, Protocol
 
 from callboard.appraisal.access import is_own, require_export, require_view
@@ -117,6 +118,18 @@ class AppraisalService:
         names = {t.id: t.name for t in self.runtime.org.teams(LOCAL_OWNER)}
         return ids, [names.get(t, t) for t in ids]
 
+    def _labelled(self, goal: GoalLine, agent_id: str) -> GoalLine:
+        """The goal's scope in words: own goal, team <name> (collaborative), queue q1..."""
+        kind, _, scope_id = goal.scope.partition(" ")
+        if kind == "agent":
+            label = "own goal" if scope_id == agent_id else f"agent {scope_id}"
+        elif kind == "team":
+            names = {t.id: t.name for t in self.runtime.org.teams(LOCAL_OWNER)}
+            label = f"team {names.get(scope_id, scope_id)} (collaborative)"
+        else:
+            label = goal.scope
+        return replace(goal, scope_label=label)
+
     def _query(self, viewer: Viewer, period: AppraisalPeriod, where: dict[str, list[str]],
                metrics: list[str], by: list[str] | None = None) -> KpiResult:
         return self.runtime.kpi.query(metrics=metrics, by=by or [], from_date=period.start, to_date=period.end,
@@ -170,7 +183,8 @@ class AppraisalService:
                                hint="open an agent from a team page; agent ids look like a005")
         team_compared = not is_own(viewer, agent_id) and bool(team_ids)
         team = self._query(viewer, chosen, {"team": [team_ids[-1]]}, metrics) if team_compared else None
-        goals = fetch_goals(self.runtime, viewer, agent_id, chosen)
+        fetched = fetch_goals(self.runtime, viewer, agent_id, chosen)
+        goals = replace(fetched, rows=tuple(self._labelled(g, agent_id) for g in fetched.rows))
         cards = fetch_scorecards(self.runtime, viewer, agent_id, chosen, HISTORY[chosen.kind])
         labels = dict(KPIS)
         kpis = tuple(

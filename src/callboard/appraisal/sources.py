@@ -69,6 +69,7 @@ def _goal_line(raw: Any) -> GoalLine:
     progress = _first(raw, "progress", default=raw)
     scope_kind, scope_id = _first(goal, "scope_kind", default=""), _first(goal, "scope_id", default="")
     status = _first(progress, "status", "rag")
+    elapsed, days = _first(progress, "elapsed_days"), _first(progress, "period_days")
     return GoalLine(
         name=str(_first(goal, "name", "metric", default="goal")),
         metric=str(_first(goal, "metric", default="")),
@@ -81,6 +82,9 @@ def _goal_line(raw: Any) -> GoalLine:
         projected=_number(_first(progress, "projected")),
         agent_value=_number(_first(progress, "member_value")),
         metric_title=str(_first(goal, "metric_title", default="")),
+        final=isinstance(elapsed, int) and isinstance(days, int) and days > 0 and elapsed >= days,
+        starts_on=_first(goal, "starts_on"), ends_on=_first(goal, "ends_on"),
+        measured_to=_first(progress, "measured_to"),
     )
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callboard.appraisal.charts import scorecard_chart, trend_chart
-from callboard.appraisal.model import AppraisalPacket, KpiLine
+from callboard.appraisal.model import AppraisalPacket, GoalLine, KpiLine
 from callboard.appraisal.period import AppraisalPeriod, month, quarter
 from callboard.core.viewer import Viewer
 from callboard.web.auth import allow
@@ -26,7 +26,6 @@ router = APIRouter(tags=["pages"])
 
 # Opening a packet: agents (their own), supervisors, managers, admins; the service refuses QA analysts.
 AppraisalViewer = Annotated[Viewer, Depends(allow("view_appraisals"))]
-STATUS_TEXT = {"green": "met", "amber": "close", "red": "missed", "none": "no data", "not_started": "not started"}
 
 
 def _kpi_row(k: KpiLine, previous_label: str) -> dict[str, Any]:
@@ -39,21 +38,42 @@ def _kpi_row(k: KpiLine, previous_label: str) -> dict[str, Any]:
         "vs_previous": vs_previous[0], "vs_previous_class": vs_previous[1],
         "team": format_value(k.team_value, k.unit), "vs_team": vs_team[0], "vs_team_class": vs_team[1],
         "target": format_value(k.goal.target, k.unit) if k.goal else "",
-        "status": (k.goal.status or "none") if k.goal else "", "status_text": STATUS_TEXT.get(
-            (k.goal.status or "none") if k.goal else "", ""),
+        "status": (k.goal.status or "none") if k.goal else "", "status_text": k.goal.status_text if k.goal else "",
     }
+
+
+def _day(day: dt.date | None) -> str:
+    return "" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None or end is None:
+        return ""
+    first = f"{start.day} {start:%b}" if start.year == end.year else _day(start)
+    return f"{first} – {_day(end)}"
+
+
+def goal_row(g: GoalLine) -> dict[str, Any]:
+    """A goal as the packet's goals table shows it: metric with its variant, target, actual, status in words."""
+    how = "final" if g.final else (f"to {g.measured_to.day} {g.measured_to:%b}" if g.measured_to else "so far")
+    return {
+        "name": g.name, "scope": g.scope_label or g.scope, "period": _span(g.starts_on, g.ends_on),
+        "metric": g.metric_title or g.metric, "variant": g.metric.replace("(", " (").replace(", ", ", ") if g.metric != g.metric_title else "",
+        "target": format_value(g.target, g.unit), "direction": f"{g.direction} is better",
+        "actual": format_value(g.actual, g.unit), "actual_note": how if g.actual is not None else "",
+        "own": format_value(g.agent_value, g.unit) if g.agent_value is not None else "",
+        "projected": "" if g.final or g.projected is None else format_value(g.projected, g.unit),
+        "status": g.status or "none", "status_text": g.status_text, "final": g.final,
+        "status_note": ("at period end" if g.final else "projected to period end")
+        if g.status in ("green", "amber", "red") else "",
+    }
+
 
 
 def packet_view(packet: AppraisalPacket) -> dict[str, Any]:
     """Everything the page and the print template show, formatted (values by unit, SVG charts)."""
     targets = {k.metric: k.goal.target for k in packet.kpis if k.goal is not None}
-    goals = [{
-        "name": g.name, "metric": g.metric_title or g.metric, "scope": g.scope,
-        "target": format_value(g.target, g.unit), "direction": g.direction,
-        "actual": format_value(g.actual, g.unit), "own": format_value(g.agent_value, g.unit)
-        if g.agent_value is not None else "", "projected": format_value(g.projected, g.unit),
-        "status": g.status or "none", "status_text": STATUS_TEXT.get(g.status or "none", g.status or ""),
-    } for g in packet.goals]
+    goals = [goal_row(g) for g in packet.goals]
     scorecards = [{
         "period": s.period_label, "score": "—" if s.score is None else f"{s.score:.1f}",
         "coverage": "—" if s.coverage is None else f"{s.coverage * 100:.0f}%",
@@ -63,7 +83,7 @@ def packet_view(packet: AppraisalPacket) -> dict[str, Any]:
     return {
         "p": packet, "period": packet.period,
         "kpi_rows": [_kpi_row(k, packet.previous_period.label) for k in packet.kpis],
-        "goals": goals, "scorecards": scorecards,
+        "goals": goals, "goals_with_own": any(g["own"] for g in goals), "scorecards": scorecards,
         "trend_charts": [{"label": t.label, "unit": t.unit, "svg": trend_chart(t, targets.get(t.metric))}
                          for t in packet.trends],
         "scorecard_svg": scorecard_chart(packet.scorecards) if packet.scorecards else "",
