@@ -74,6 +74,17 @@ def _within(values: pl.Expr) -> pl.Expr:
     return total - pl.when(pl.col("_first")).then(total - values).otherwise(None).forward_fill()
 
 
+def _member_delta(e: pl.DataFrame) -> pl.Series:
+    """+1/-1 where a line changes the agent's membership of a queue (0 where it repeats it), on the few
+    membership lines of a frame sorted by agent and time; null on every other line."""
+    rows = e.select(pl.arg_where(pl.col("member_queue").is_not_null())).to_series()
+    members = e[rows]
+    flag_before = pl.col("member_flag").shift(1).over(["agent", "member_queue"])
+    delta = members.select(pl.col("member_flag") - pl.coalesce(flag_before, pl.col("was_member").fill_null(0)))
+    return pl.Series("member_delta", dtype=pl.Int64).extend_constant(None, e.height).scatter(
+        rows, delta.to_series().cast(pl.Int64))
+
+
 def _carried_frame(context: dict[str, AgentContext]) -> pl.DataFrame:
     rows = [(a, c.state, c.reason, c.since_us, c.base + _SEP + (c.base_reason or ""), c.active_calls,
              len(c.queues)) for a, c in context.items()]
@@ -91,17 +102,18 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
     carried = _carried_frame(context)
     member_rows = pl.DataFrame([(a, q) for a, c in context.items() for q in c.queues], orient="row",
                                schema={"agent": pl.Utf8, "member_queue": pl.Utf8})
-    e = events.join(carried, on="agent", how="left").with_columns(
+    # Agents are grouped, not ordered: a small integer per agent sorts far faster than the text.
+    names = events.get_column("agent").unique()
+    e = events.with_columns(pl.col("agent").replace_strict(names, pl.int_range(names.len(), eager=True),
+                                                           default=None).alias("_aid"))
+    e = e.join(carried, on="agent", how="left").with_columns(
         pl.max_horizontal("t_us", pl.col("c_since").fill_null(0)).alias("t_us"))  # never before the open interval
     e = e.join(member_rows.with_columns(pl.lit(1, pl.Int64).alias("was_member")), on=["agent", "member_queue"],
-               how="left").sort(["agent", "t_us", "ord"])
+               how="left").sort(["_aid", "t_us", "ord"])
     # Sorted by agent, each agent is a run: windows become run-aware shifts and cumulative sums (see _within).
-    first = (pl.col("agent") != pl.col("agent").shift(1)).fill_null(True)
+    first = (pl.col("_aid") != pl.col("_aid").shift(1)).fill_null(True)
     e = e.with_columns(first.alias("_first"))
-    flag_before = pl.col("member_flag").shift(1).over(["agent", "member_queue"])
-    members = e.filter(pl.col("member_queue").is_not_null()).with_columns(
-        (pl.col("member_flag") - pl.coalesce(flag_before, pl.col("was_member").fill_null(0))).alias("member_delta"))
-    e = e.join(members.select("ord", "member_delta"), on="ord", how="left").sort(["agent", "t_us", "ord"])
+    e = e.with_columns(_member_delta(e))
     e = e.with_columns(
         (pl.col("c_members").fill_null(0) + _within(pl.col("member_delta").fill_null(0))).alias("members"),
         (pl.col("c_active").fill_null(0) + _within(pl.col("delta"))).alias("active"))
@@ -117,13 +129,15 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
         pl.when(pl.col("active") > 0).then(pl.lit("on_contact")).otherwise(pl.col("base")).alias("state"),
         pl.when((pl.col("active") > 0) | (pl.col("base_reason") == "")).then(None).otherwise(pl.col("base_reason"))
         .alias("reason"))
-    at = e.unique(["agent", "t_us"], keep="last", maintain_order=True)
-    key = pl.col("state") + _SEP + pl.col("reason").fill_null("")
-    first_at = (pl.col("agent") != pl.col("agent").shift(1)).fill_null(True)
-    carried_key = pl.col("c_state") + _SEP + pl.col("c_reason").fill_null("")
-    before = pl.when(first_at).then(carried_key).otherwise(key.shift(1))
-    changes = at.filter(before.is_null() | (key != before))
-    last_of_agent = (pl.col("agent") != pl.col("agent").shift(-1)).fill_null(True)
+    # the last row of each (agent, time): the frame is sorted, so it is the row before a new agent or time
+    at = e.filter(((pl.col("_aid") != pl.col("_aid").shift(-1)) | (pl.col("t_us") != pl.col("t_us").shift(-1)))
+                  .fill_null(True))
+    first_at = (pl.col("_aid") != pl.col("_aid").shift(1)).fill_null(True)
+    reason = pl.col("reason").fill_null("")
+    state_before = pl.when(first_at).then(pl.col("c_state")).otherwise(pl.col("state").shift(1))
+    reason_before = pl.when(first_at).then(pl.col("c_reason").fill_null("")).otherwise(reason.shift(1))
+    changes = at.filter(state_before.is_null() | (pl.col("state") != state_before) | (reason != reason_before))
+    last_of_agent = (pl.col("_aid") != pl.col("_aid").shift(-1)).fill_null(True)
     intervals = changes.select("agent", "state", "reason", pl.col("t_us").alias("start"),
                                pl.when(last_of_agent).then(None).otherwise(pl.col("t_us").shift(-1)).alias("end"))
     closing = changes.group_by("agent").agg(pl.col("t_us").min().alias("end")).join(
