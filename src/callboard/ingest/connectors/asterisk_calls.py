@@ -99,6 +99,11 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _customer(callerid: pl.Expr) -> pl.Expr:
+    """The caller's number as the contact's customer; an empty callerid field names nobody."""
+    return pl.when(callerid.fill_null("") != "").then(callerid).alias("customer_id")
+
+
 def _seq(name: str) -> pl.Expr:
     """0, 1, 2... within each call of a frame sorted by call (no window function: a run offset)."""
     index = pl.int_range(pl.len(), dtype=pl.Int64)
@@ -124,26 +129,38 @@ def build_calls(lines: pl.DataFrame, source: str) -> CallRows:
     lines = lines.with_columns(
         new_call.fill_null(True).cum_sum().alias("cid"),
         (new_queue.fill_null(True) | (pl.col("event") == ev.ENTER)).cum_sum().alias("vid"))
+    lines = lines.with_columns(pl.col("cid").set_sorted())
     visits = _visits(lines)
     per_call = lines.group_by("cid").agg(
         pl.col("callid").first(), pl.col("t_us").max().alias("last_t"), pl.len().alias("n_lines"))
-    contacts = visits.sort(["cid", "enqueued_t"]).group_by("cid").agg(
-        pl.col("enqueued_t").min().alias("arrived_t"),
-        pl.max_horizontal(pl.col("end_t").max(), pl.col("exit_t").max()).alias("ended_t"),
-        pl.col("open").any().alias("is_open"),
-        pl.col("callerid").filter(pl.col("callerid").fill_null("") != "").first().alias("customer_id"),
-    ).join(per_call, on="cid").with_columns(pl.lit("inbound").alias("direction"))
+    one_visit = not (visits.get_column("cid").diff() == 0).any()
+    if one_visit:  # the usual log: a call is one visit, already in call order (no regrouping, no re-sorting)
+        contacts = visits.select(
+            "cid", pl.col("enqueued_t").alias("arrived_t"), pl.max_horizontal("end_t", "exit_t").alias("ended_t"),
+            pl.col("open").alias("is_open"), _customer(pl.col("callerid")))
+    else:
+        contacts = visits.sort(["cid", "enqueued_t"]).group_by("cid").agg(
+            pl.col("enqueued_t").min().alias("arrived_t"),
+            pl.max_horizontal(pl.col("end_t").max(), pl.col("exit_t").max()).alias("ended_t"),
+            pl.col("open").any().alias("is_open"),
+            pl.col("callerid").filter(pl.col("callerid").fill_null("") != "").first().alias("customer_id"))
+    contacts = contacts.join(per_call, on="cid").with_columns(pl.lit("inbound").alias("direction"))
     # A version with more lines is newer even within the same second: +1 µs per line breaks the tie.
     contacts = contacts.with_columns((pl.col("last_t") + pl.col("n_lines")).alias("updated_t"))
-    dims = contacts.select("cid", "direction", "customer_id")
-    closed = visits.filter(pl.col("outcome").is_not_null()).join(dims, on="cid").sort(
-        ["cid", "enqueued_t", "first_t", "vid"])
+    if one_visit:
+        visits = visits.with_columns(pl.lit("inbound").alias("direction"), _customer(pl.col("callerid")))
+        closed = visits.filter(pl.col("outcome").is_not_null())
+        answered = visits.filter(pl.col("answered"))
+    else:
+        dims = contacts.select("cid", "direction", "customer_id")
+        closed = visits.filter(pl.col("outcome").is_not_null()).join(dims, on="cid").sort(
+            ["cid", "enqueued_t", "first_t", "vid"])
+        answered = visits.filter(pl.col("answered")).join(dims, on="cid").sort(["cid", "dequeued_t", "vid"])
     entries = closed.select(
         pl.lit(source).alias("source"), pl.col("callid").alias("contact_id"),
         _seq("entry_seq"), pl.col("queue").alias("queue_id"),
         *_DIMS, _ts("enqueued_t").alias("enqueued_at"), _ts("dequeued_t").alias("dequeued_at"), "wait_ms",
         "outcome", "raw_exit_reason", pl.col("entry_agent").alias("agent_id"))
-    answered = visits.filter(pl.col("answered")).join(dims, on="cid").sort(["cid", "dequeued_t", "vid"])
     contacting = pl.when(pl.col("rna_ms").is_null() & pl.col("connect_ring_ms").is_null()).then(None) \
         .otherwise(pl.col("rna_ms").fill_null(0) + pl.col("connect_ring_ms").fill_null(0))
     segments = answered.select(
