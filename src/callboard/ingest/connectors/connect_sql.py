@@ -44,10 +44,10 @@ def ts(expr: str) -> str:
 def text(expr: str) -> str:
     """`nullif(trim(expr), '')`: the text without surrounding spaces, NULL when blank.
 
-    trim() copies every value; a value that starts and ends with a printable ASCII character (nearly
-    all of them) has nothing to trim and is kept as it is."""
-    return (f"(CASE WHEN {expr}[1] BETWEEN '!' AND '~' AND {expr}[-1] BETWEEN '!' AND '~' THEN {expr} "
-            f"ELSE nullif(trim({expr}), '') END)")
+    trim() copies every value; an ASCII value (as many characters as bytes: trim strips only the space
+    there) that neither starts nor ends with a space, nearly every value, is kept as it is."""
+    return (f"(CASE WHEN NOT starts_with({expr}, ' ') AND NOT ends_with({expr}, ' ') "
+            f"AND length({expr}) = strlen({expr}) AND {expr} <> '' THEN {expr} ELSE nullif(trim({expr}), '') END)")
 
 
 def seconds_to_ms(expr: str) -> str:
