@@ -7,7 +7,9 @@ pauses), then:
   * queue_log_lines_per_s: `IngestService.ingest("queue-log", ...)` into a fresh DuckDB file (read,
     parse, build every table, quarantine check, one-transaction upsert) - the path a user runs;
   * duckdb_read_csv_lines_per_s: DuckDB's own CSV reader splitting the same file into a table (no
-    canonical rows, no checks): the floor for "get the lines into the file", for the ratio;
+    canonical rows, no checks): the floor for "get the lines into the file", for the ratio (median of three
+    runs around the ingest); queue_log_cpu_s / duckdb_read_csv_cpu_s: process CPU seconds of each, the
+    figure to compare on a loaded machine (cpu_ratio_to_duckdb_read_csv);
   * follow_latency_p95_s: the service's follow loop (poll 0.5 s) tails a new file in the same store;
     20 times, one call's lines are appended and the time until its contact is queryable is measured.
 
@@ -123,37 +125,57 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def duckdb_floor_s(path: Path, work: Path) -> float:
-    con = duckdb.connect(str(work / "floor.duckdb"))
-    start = time.perf_counter()
+def duckdb_floor(path: Path, work: Path) -> tuple[float, float]:
+    """(wall s, process CPU s) of DuckDB's read_csv splitting the file into a fresh table."""
+    db = work / "floor.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    start, cpu = time.perf_counter(), time.process_time()
     con.execute(f"CREATE TABLE q AS SELECT * FROM read_csv('{path}', delim='|', header=false, quote='', "
                 "escape='', null_padding=true, all_varchar=true)")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu_s = time.perf_counter() - start, time.process_time() - cpu
     con.close()
-    return elapsed
+    return elapsed, cpu_s
 
 
-def measure(lines: int = 1_000_000) -> dict[str, float]:
+def duckdb_floor_s(path: Path, work: Path) -> float:
+    return duckdb_floor(path, work)[0]
+
+
+def measure(lines: int = 1_000_000, follow: bool = True) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="cb-bench-qlog-") as tmp:
         work = Path(tmp)
         log = work / "queue_log"
         written = make_log(log, lines)
+        # The floor is read before and after (median of 3 with the one after the ingest): on a shared machine
+        # the load changes; CPU seconds (both readers run in this process) are the steadier comparison.
+        floors = [duckdb_floor(log, work), duckdb_floor(log, work)]
         runtime = build_runtime(load_settings(work / "cb"))
         try:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             [report] = runtime.ingest.ingest("queue-log", [log])
-            elapsed = time.perf_counter() - start
+            elapsed, cpu_s = time.perf_counter() - start, time.process_time() - cpu
             assert report.rejected == 0 and report.rows_read == written, report.summary()
-            latencies = follow_latencies(runtime, work)
+            floors.append(duckdb_floor(log, work))
+            latencies = follow_latencies(runtime, work) if follow else []
         finally:
             runtime.close()
-        floor = duckdb_floor_s(log, work)
-    return {
+        floor = statistics.median(f[0] for f in floors)
+        floor_cpu = statistics.median(f[1] for f in floors)
+    figures = {
         "lines": written,
         "queue_log_s": round(elapsed, 3),
+        "queue_log_cpu_s": round(cpu_s, 3),
         "queue_log_lines_per_s": round(written / elapsed),
         "duckdb_read_csv_lines_per_s": round(written / floor),
+        "duckdb_read_csv_cpu_s": round(floor_cpu, 3),
         "ratio_to_duckdb_read_csv": round(elapsed / floor, 2),
+        "cpu_ratio_to_duckdb_read_csv": round(cpu_s / floor_cpu, 2),
+    }
+    if not latencies:
+        return figures
+    return {
+        **figures,
         "follow_latency_p95_s": round(_p95(latencies), 3),
         "follow_latency_median_s": round(statistics.median(latencies), 3),
     }
@@ -162,5 +184,6 @@ def measure(lines: int = 1_000_000) -> dict[str, float]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--no-follow", action="store_true", help="skip the follow-latency part (speed only)")
     args = parser.parse_args()
-    print(json.dumps(measure(args.lines)))
+    print(json.dumps(measure(args.lines, follow=not args.no_follow)))

@@ -82,14 +82,13 @@ def _call_deltas(working: pl.DataFrame, dropped: pl.DataFrame) -> pl.DataFrame:
 
 def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult:
     """Build every table of one read from the parsed lines (carried lines first, then new ones)."""
-    lines = lines.with_columns(_broken_call_key().alias("call_key"))
-    broken = lines.filter(pl.col("error").is_not_null())
-    good = lines.filter(pl.col("error").is_null())
+    broken = lines.filter(pl.col("error").is_not_null()).with_columns(_broken_call_key().alias("call_key"))
+    good = lines.filter(pl.col("error").is_null()) if broken.height else lines  # usually all: no copy
     horizon = max(carried.horizon_us, int(good.select(pl.col("t_us").max()).item() or 0))
     spoiled = _spoiled(good, broken, carried.bad)
     bad_now = set(broken.get_column("call_key").drop_nulls().to_list()) | set(carried.bad)
-    ok = good.join(spoiled.select("ord"), on="ord", how="anti") if spoiled.height else good
-    ok = ok.select(*_WORK_COLUMNS)  # narrow before sorting and grouping: the raw text stays behind
+    ok = good.select(*_WORK_COLUMNS)  # narrow before filtering, sorting and grouping: the raw text stays behind
+    ok = ok.join(spoiled.select("ord"), on="ord", how="anti") if spoiled.height else ok
     is_call = pl.col("event").is_in(sorted(ev.CALL_EVENTS))
     calls = ok.filter(is_call)
     all_new = not carried.carry  # a first read: every call is touched (no joins over a million lines)
@@ -114,7 +113,8 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     carry_lines = lines.join(carry_ord, on="ord", how="semi").sort("ord").select("file", "line", "raw")
     bad: dict[str, int] = {}
     if bad_now:
-        last_bad = lines.filter(pl.col("call_key").is_in(list(bad_now))).group_by("call_key").agg(pl.col("t_us").max())
+        last_bad = lines.filter(pl.col("callid").is_in(list(bad_now))).with_columns(
+            _broken_call_key().alias("call_key")).drop_nulls("call_key").group_by("call_key").agg(pl.col("t_us").max())
         bad = {k: int(t or horizon) for k, t in last_bad.iter_rows()}
     bad.update({k: v for k, v in carried.bad.items() if k not in bad})
     bad = {k: v for k, v in bad.items() if v >= horizon - OPEN_TIMEOUT_S * _US}
