@@ -129,3 +129,21 @@ def test_a_saved_change_shows_in_the_next_query(runtime: Runtime) -> None:
                                                 "short_abandon_s": 5}})
     # voice at 30 s: v1, v2 within -> 2 / 2 (the cached answer from before the save is not reused)
     assert by(runtime, "service_level", "channel")["voice"] == pytest.approx(1.0)
+
+
+@pytest.mark.spark
+def test_per_row_thresholds_give_the_same_numbers_on_spark(runtime: Runtime, spark_session: object,
+                                                            tmp_path: Path) -> None:
+    """The same organisation rules through the Spark engine (the store exported to Parquet)."""
+    from callboard.metrics.service import KpiService
+    from callboard.store.spark_store import SparkStore
+
+    save(runtime, queue_thresholds={"q_vip": {"service_level_target_ratio": 0.9, "service_level_threshold_s": 10,
+                                              "short_abandon_s": 5}})
+    runtime.store.export_parquet(tmp_path / "parquet")
+    spark = KpiService(store=SparkStore(tmp_path / "parquet", session=spark_session), catalog=runtime.catalog,
+                       settings=runtime.settings, org_rules=runtime.kpi.org_rules)
+    rows = {r["queue"]: r["service_level"] for r in spark.query(metrics=["service_level"], by=["queue"]).rows}
+    # q_voice 1/2 (20 s); q_chat at 45 s: h1, h2 within, answered 3 + abandoned 1 - short 0 = 4 -> 2/4;
+    # q_vip at its own 10 s: p2 only -> 1/2
+    assert rows == {"q_voice": pytest.approx(0.5), "q_chat": pytest.approx(0.5), "q_vip": pytest.approx(0.5)}
