@@ -31,6 +31,7 @@ from callboard.org.org import OrgService
 from callboard.quality import evaluations as ev_rules
 from callboard.quality import exemplars as ex_rules
 from callboard.quality import form_store, reports
+from callboard.quality.adjusted import AdjustedQa, adjusted_qa
 from callboard.quality.contacts import ContactView, RecentContact, load_contact, recent_contacts
 from callboard.quality.evaluations import ContactRef, EvaluationView
 from callboard.quality.fail_trend import catalog_fail_trend
@@ -342,6 +343,14 @@ class QualityService:
             for agent, value in s.execute(q).all():
                 sums.setdefault(agent, []).append(float(value))
         return {a: AgentQaScore(sum(v) / len(v), len(v)) for a, v in sums.items()}
+
+    def adjusted_scores(self, viewer: Viewer, agent_ids: Iterable[str], start: dt.date, end: dt.date
+                        ) -> dict[str, AdjustedQa]:
+        """Raw and evaluator-adjusted QA scores (quality/adjusted.py) of the agents the viewer may see evaluations
+        of (an agent: their own); contacts dated start..end."""
+        viewer.require("view_evaluations")
+        mine = [a for a in agent_ids if viewer.sees_agent(a) and (viewer.role != "agent" or a == viewer.agent_id)]
+        return adjusted_qa(self.db, mine, start, end)
 
     def _all_views(self) -> list[EvaluationView]:
         with self.db.session() as s:

@@ -2,7 +2,8 @@
 
 Agents open only their own page, supervisors their teams' agents (Viewer.require_agent -> 403). The
 team comparison comes from metrics/benchmark.py (team totals only). The scorecard and goals slots call
-`runtime.scorecards.scorecard_for_agent` and `runtime.goals.goals_for_agent` when those services exist.
+`runtime.scorecards.scorecard_for_agent` and `runtime.goals.goals_for_agent` when those services exist. The QA
+score is shown raw and adjusted for who evaluated (web/pages/qa_slot.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from callboard.web.context import WebContext, get_context
 from callboard.web.format import format_value
 from callboard.web.pages import drill_links as dl
 from callboard.web.pages.overview import page_furniture
+from callboard.web.pages.qa_slot import qa_slot
 
 router = APIRouter(tags=["pages"])
 log = logging.getLogger("callboard.web.agent")
@@ -138,6 +140,10 @@ def _agent(request: Request, agent_id: str, ctx: WebContext, viewer: Viewer, fro
             ctx.runtime, "scorecards", "scorecard_for_agent", viewer, agent_id, score_period))
         goals = ctx.page_cached(("agent_goals", viewer, agent_id, goals_period), lambda: service_slot(
             ctx.runtime, "goals", "goals_for_agent", viewer, agent_id, goals_period))
+    # QA score raw and adjusted for evaluators: over the page's period, and over the scorecard's for its QA row
+    qa = qa_slot(ctx.runtime, viewer, agent_id, period.start, period.end)
+    qa_card = qa_slot(ctx.runtime, viewer, agent_id, getattr(score_period, "start", None),
+                      getattr(score_period, "end", None))
     row = own.rows[0] if own.rows else {}
     if not row.get("handled") and team_id is None and agent_id not in page_furniture(ctx, viewer).agent_names:
         raise NotFound(f"no agent '{agent_id}' in the data", hint="open an agent from a team page")
@@ -177,6 +183,6 @@ def _agent(request: Request, agent_id: str, ctx: WebContext, viewer: Viewer, fro
         "quality_csv": dl.kpi_href("/api/v1/kpi.csv", ["fcr_rate", "csat_top2_rate"], "week", period.start,
                                    period.end, where),
         "score_period": getattr(score_period, "title", ""),
-        "scorecard": scorecard, "goals": goals,
+        "scorecard": scorecard, "goals": goals, "qa": qa, "qa_card": qa_card,
     }
     return ctx.templates.TemplateResponse(request, "agent.html", context)

@@ -21,6 +21,7 @@ from callboard.web.auth import allow
 from callboard.web.context import WebContext, get_context
 from callboard.web.format import format_value
 from callboard.web.pages import scorecards_admin
+from callboard.web.pages.qa_slot import qa_slot
 
 router = APIRouter(tags=["pages"])
 router.include_router(scorecards_admin.router)
@@ -176,11 +177,13 @@ def _agent_page(request: Request, ctx: WebContext, viewer: Viewer, agent_id: str
     query = urlencode({"period": card.period.label})
     team_link = f"/scorecards/team/{card.team_id}?{query}" if viewer.role != "agent" and viewer.sees_team(
         card.team_id) else None
+    has_qa = any(i.kind == "qa" for i in card.agent.items)
+    qa = qa_slot(ctx.runtime, viewer, agent_id, card.period.start, card.period.end) if has_qa else None
     return ctx.templates.TemplateResponse(request, "scorecard_agent.html", {
         "nav": "scorecards", "card": card, "a": card.agent, "items": items, "fmt": fmt, "score_text": score_text,
         "periods": period_links(f"/scorecards/agent/{agent_id}", card.period),
         "history_json": figure_json(agent_history_figure(history)),
         "history_empty": not any(p.score is not None for p in history),
         "csv_link": f"/api/v1/scorecards/agent/{agent_id}.csv?{query}",
-        "api_link": f"/api/v1/scorecards/agent/{agent_id}?{query}", "team_link": team_link})
+        "api_link": f"/api/v1/scorecards/agent/{agent_id}?{query}", "team_link": team_link, "qa": qa})
 
