@@ -7,8 +7,9 @@ Amazon Connect exports reach Callboard in three shapes, all detected from the co
 * objects concatenated with no separator at all (Kinesis Data Firehose writes `{...}{...}`), possibly
   pretty-printed over many lines.
 
-JSON lines are checked in bulk (DuckDB `json_valid`); only lines that fail, and the other two shapes,
-are walked with the standard library's streaming decoder (`JSONDecoder.raw_decode`). A span that does
+JSON lines and concatenated objects are cut into records in bulk (connect_json_fast) and checked by
+DuckDB as it parses them; only a file in which some record fails, and arrays, are walked with the
+standard library's streaming decoder (`JSONDecoder.raw_decode`). A span that does
 not decode is quarantined on its own and the walk resumes at the next `{` that decodes to something
 shaped like a top-level record (`looks_like_record`), so one broken record never costs its neighbours.
 Gzip files (`.gz`, as Firehose can write them) are read transparently.
@@ -26,15 +27,15 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from callboard.core.errors import InvalidInput
+from callboard.ingest.connectors.connect_json_fast import WS as _WS
+from callboard.ingest.connectors.connect_json_fast import unchecked_concatenated, unchecked_lines
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
 RAW_CHARS = 2000
 RecordShape = Callable[[object], bool]
 _DECODER = json.JSONDecoder()
-_WS = " \t\r\n\ufeff"
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,24 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
     return FileText(data[start:], start, len(data), line, record, whole, whole)
 
 
-def split_records(data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
+def split_records(
+    data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape, careful: bool = False
+) -> Records:
     """Every record candidate with its index and line; undecodable spans as rejections.
 
-    JSON lines are returned unchecked (`Records.checked` False, text sliced from the file without a copy):
-    the parser checks them while it parses and calls `recheck` only if some line is not valid JSON.
+    JSON lines and concatenated objects are cut in bulk and returned unchecked (`Records.checked` False,
+    text sliced from the file without a copy, see connect_json_fast): the parser checks them while it
+    parses and calls `recheck` (the `careful` split) only if some record is not valid JSON.
     """
     head = data[:65536].decode("utf-8", errors="replace")
     body = head.lstrip(_WS)
-    if not body.startswith("[") and _first_line_is_whole(body):
-        lines = _lines_array(data)
-        if lines is not None:
-            return _unchecked_lines(lines, first_line, first_record, len(lines) - 1 + data.endswith(b"\n"))
+    lines = _first_line_is_whole(body)
+    if not careful and not body.startswith("["):
+        fast = (unchecked_lines if lines else unchecked_concatenated)(data, first_line, first_record)
+        if fast is not None:
+            table, newlines = fast
+            count = table.num_rows
+            return Records(table, [], count, first_record + count, first_line + newlines, checked=False)
     text = data.decode("utf-8", errors="replace")
     out = _Collector(file, first_record)
     body = text.lstrip(_WS)
@@ -104,7 +111,7 @@ def split_records(data: bytes, *, file: str, first_line: int, first_record: int,
         newlines = _newline_offsets(text)
         for start, end, err in _walk(text, len(text) - len(body) + 1, len(text), shape, array=True):
             out.add(_line_at(newlines, start, first_line), text[start:end], err)
-    elif _first_line_is_whole(body):
+    elif lines:
         _split_lines(text, first_line, shape, out)
     else:
         newlines = _newline_offsets(text)
@@ -114,48 +121,9 @@ def split_records(data: bytes, *, file: str, first_line: int, first_record: int,
 
 
 def recheck(data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
-    """JSON lines again, every line checked: for a file in which the fast parse met an invalid line."""
-    text = data.decode("utf-8", errors="replace")
-    out = _Collector(file, first_record)
-    _split_lines(text, first_line, shape, out)
-    return out.result(first_line + text.count("\n"))
-
-
-def _lines_array(data: bytes) -> pa.LargeStringArray | None:
-    """Each physical line (with its line end) as a string, sliced from the file without copying."""
-    buffer = pa.py_buffer(data)
-    starts, pos = [0], data.find(b"\n")
-    while pos >= 0:  # one memchr per line: far cheaper than any array pass over every byte
-        starts.append(pos + 1)
-        pos = data.find(b"\n", pos + 1)
-    if starts[-1] == len(data) and len(starts) > 1:
-        starts.pop()  # the file ends with a line end: no empty last line
-    offsets = pa.array([*starts, len(data)], pa.int64())
-    lines = pa.LargeStringArray.from_buffers(len(starts), offsets.buffers()[1], buffer)
-    try:
-        lines.validate(full=True)
-    except pa.ArrowInvalid:  # not UTF-8: the careful path decodes with replacement characters
-        return None
-    return lines
-
-
-def _unchecked_lines(lines: pa.LargeStringArray, first_line: int, first_record: int, newline_count: int) -> Records:
-    lengths = pc.binary_length(lines)
-    short = pc.indices_nonzero(pc.less_equal(lengths, 2)).to_pylist()
-    blank = pa.array([False] * len(lines))
-    if short:
-        texts = lines.take(pa.array(short)).to_pylist()
-        marks = [False] * len(lines)
-        for index, text in zip(short, texts):
-            marks[index] = not text.strip(_WS)
-        blank = pa.array(marks)
-    keep = pc.invert(blank)
-    kept = pc.sum(keep.cast(pa.int64())).as_py() or 0
-    numbers = pa.array(range(first_line, first_line + len(lines)), pa.int64())
-    table = pa.table({"line": numbers, "text": lines}).filter(keep) if short else pa.table({"line": numbers, "text": lines})
-    records = pa.array(range(first_record, first_record + kept), pa.int64())
-    table = table.add_column(0, "record", records)
-    return Records(table, [], kept, first_record + kept, first_line + newline_count, checked=False)
+    """The careful split, every record decoded on its own: for a file in which the bulk parse met a record
+    that is not valid JSON."""
+    return split_records(data, file=file, first_line=first_line, first_record=first_record, shape=shape, careful=True)
 
 
 class _Collector:
