@@ -106,10 +106,15 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
     names = events.get_column("agent").unique()
     e = events.with_columns(pl.col("agent").replace_strict(names, pl.int_range(names.len(), eager=True),
                                                            default=None).alias("_aid"))
-    e = e.join(carried, on="agent", how="left").with_columns(
-        pl.max_horizontal("t_us", pl.col("c_since").fill_null(0)).alias("t_us"))  # never before the open interval
-    e = e.join(member_rows.with_columns(pl.lit(1, pl.Int64).alias("was_member")), on=["agent", "member_queue"],
-               how="left").sort(["_aid", "t_us", "ord"])
+    if context:
+        e = e.join(carried, on="agent", how="left").with_columns(
+            pl.max_horizontal("t_us", pl.col("c_since").fill_null(0)).alias("t_us"))  # never before the open interval
+        e = e.join(member_rows.with_columns(pl.lit(1, pl.Int64).alias("was_member")), on=["agent", "member_queue"],
+                   how="left")
+    else:  # a first read: nothing carried to join
+        e = e.with_columns(*[pl.lit(None, dtype).alias(name) for name, dtype in carried.schema.items()
+                             if name != "agent"], pl.lit(None, pl.Int64).alias("was_member"))
+    e = e.sort(["_aid", "t_us", "ord"])
     # Sorted by agent, each agent is a run: windows become run-aware shifts and cumulative sums (see _within).
     first = (pl.col("_aid") != pl.col("_aid").shift(1)).fill_null(True)
     e = e.with_columns(first.alias("_first"))
