@@ -3,7 +3,7 @@
 Rules: plans and draws need `manage_evaluations` (QA analysts, admins); every change is audited. A draw for a
 plan and period keeps what was drawn before and only tops up (late contacts can fill a shortfall, never
 replace a drawn contact); a contact sampled by any plan, or already evaluated, is never drawn again. Periods
-are UTC calendar days, ISO weeks (Monday) or months. The draw logic is in sampling.py (pure); candidates come
+are calendar days, ISO weeks (Monday) or months in the local time of each agent's site (sampling_zones.py). The draw logic is in sampling.py (pure); candidates come
 from the analytics store (sampling_candidates.py); evaluations through evaluation_source.py.
 """
 
@@ -24,8 +24,9 @@ from callboard.org import audit
 from callboard.org.org import OrgService
 from callboard.quality.evaluation_source import AppDbSource, EvaluationSource
 from callboard.quality.ops_reports import period_start as align
-from callboard.quality.sampling import STRATA, PlanSpec, Targeting, assign, draw
+from callboard.quality.sampling import STRATA, Candidate, PlanSpec, Targeting, assign, draw
 from callboard.quality.sampling_candidates import load_candidates
+from callboard.quality.sampling_zones import MARGIN, UTC, agent_zones, utc_window
 from callboard.store.appdb.calibration_models import QaSampleItem, QaSamplingPlan
 from callboard.store.appdb.engine import AppDb
 from callboard.store.base import AnalyticsStore
@@ -214,10 +215,18 @@ class SamplingService:
     def draw(self, viewer: Viewer, plan_id: int, day: dt.date) -> DrawReport:
         """Draw (or top up) the plan's sample for the period holding `day`."""
         plan = self.plan(viewer, plan_id)
-        start, end = period_bounds(plan.period, day)
-        lo, hi = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
-        candidates = load_candidates(self.store, start=lo, end=hi, agent_ids=self._plan_agents(plan, viewer, start, end),
-                                     channels=frozenset(plan.channels) if plan.channels else None)
+        start, end = period_bounds(plan.period, day)  # local days of each agent's site (sampling_zones.py)
+        lo, hi = dt.datetime.combine(start, dt.time()) - MARGIN, dt.datetime.combine(end, dt.time()) + MARGIN
+        wide = load_candidates(self.store, start=lo, end=hi, agent_ids=self._plan_agents(plan, viewer, start, end),
+                               channels=frozenset(plan.channels) if plan.channels else None)
+        zones = agent_zones(self.db, self.org.memberships(), start, end)
+        windows = {z: utc_window(start, end, z) for z in {*zones.values(), UTC}}
+        by_zone: dict[str, list[Candidate]] = {}
+        for c in wide:
+            z = zones.get(c.agent_id, UTC)
+            if windows[z][0] <= c.started_at < windows[z][1]:
+                by_zone.setdefault(z, []).append(c)
+        candidates = [c for z in sorted(by_zone) for c in by_zone[z]]
         spec = PlanSpec(plan.n_per_agent, plan.seed, plan.stratify_by, plan.targeting, plan.spread)
         evaluated = self.evaluations.evaluated_contacts()
         with self.db.session() as s:
@@ -225,7 +234,8 @@ class SamplingService:
             sampled = {(i.source, i.contact_id) for i in items}
             mine = [i for i in items if i.plan_id == plan_id and i.period_start == start]
             already = Counter((i.agent_id, i.stratum) for i in mine)
-            picks = draw(spec, candidates, start=lo, end=hi, exclude=sampled | evaluated, already=already)
+            picks = [p for z in sorted(by_zone) for p in draw(spec, by_zone[z], start=windows[z][0], end=windows[z][1],
+                                                              exclude=sampled | evaluated, already=already)]
             load = Counter(i.assigned_to for i in items if i.assigned_to and (i.source, i.contact_id) not in evaluated)
             pairs = Counter((i.assigned_to, i.agent_id) for i in items if i.assigned_to)
             given = {(a.source, a.contact_id): a.evaluator
