@@ -4,12 +4,18 @@
 attributes; 70% answered, 15% abandoned, 5% callbacks requested, 10% transferred in two legs) to a
 temporary directory, then times `callboard ingest connect-ctr` end to end through the IngestService
 (split, parse, chain join, build, identity mapping, one-transaction load). It also times DuckDB's own
-`read_json` of the same file into a table (no mapping at all) as the baseline, and prints the ratio.
+`read_json` of the same file into a table (no mapping at all) as the baseline, twice: with the
+auto-detected schema (every field, `duckdb_read_json_*`) and with only the fields the connector reads,
+given explicitly (`duckdb_read_json_columns_*`, the fairer floor), and prints the ratios. CPU seconds
+(process time, all threads) are reported next to wall seconds: on a shared machine they move less.
 Target: >= 100,000 records/s on the 2-core machine.
+
+    uv run python bench/ingest_connect.py --records 200000 --shape concatenated
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import random
@@ -127,7 +133,32 @@ def write_json_lines(path: Path, records: list[dict[str, object]]) -> Path:
     return path
 
 
-def measure(records: int = 200_000) -> dict[str, float]:
+def write_concatenated(path: Path, records: list[dict[str, object]]) -> Path:
+    """Objects back to back with no separator, as Kinesis Data Firehose writes CTRs to S3."""
+    path.write_text("".join(json.dumps(r, separators=(",", ":")) for r in records), encoding="utf-8")
+    return path
+
+
+# the fields connect-ctr reads (connect_ctr_parse._STRUCTURE), as read_json columns
+_COLUMNS = """{ContactId: 'VARCHAR', InitialContactId: 'VARCHAR', PreviousContactId: 'VARCHAR',
+  NextContactId: 'VARCHAR', Channel: 'VARCHAR', InitiationMethod: 'VARCHAR', InitiationTimestamp: 'VARCHAR',
+  DisconnectTimestamp: 'VARCHAR', DisconnectReason: 'VARCHAR', LastUpdateTimestamp: 'VARCHAR',
+  TransferCompletedTimestamp: 'VARCHAR', TransferredToEndpoint: 'JSON', CustomerEndpoint: 'STRUCT(Address VARCHAR)',
+  Queue: 'STRUCT(ARN VARCHAR, Name VARCHAR, EnqueueTimestamp VARCHAR, DequeueTimestamp VARCHAR, Duration VARCHAR)',
+  Agent: 'STRUCT(ARN VARCHAR, ConnectedToAgentTimestamp VARCHAR, AgentInteractionDuration VARCHAR,
+    CustomerHoldDuration VARCHAR, NumberOfHolds VARCHAR, AfterContactWorkDuration VARCHAR,
+    AfterContactWorkStartTimestamp VARCHAR, AfterContactWorkEndTimestamp VARCHAR)',
+  Attributes: 'MAP(VARCHAR, VARCHAR)'}"""
+
+
+def _timed(run: object) -> tuple[float, float, object]:
+    """(wall s, CPU s of this process, result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()  # type: ignore[operator]
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def measure(records: int = 200_000, shape: str = "lines", file: Path | None = None) -> dict[str, float]:
     import duckdb
 
     from callboard.core.settings import load_settings
@@ -135,7 +166,11 @@ def measure(records: int = 200_000) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        path = write_json_lines(root / "ctr.jsonl", make_records(records))
+        if file is None:
+            write = write_concatenated if shape == "concatenated" else write_json_lines
+            path = write(root / ("ctr.json" if shape == "concatenated" else "ctr.jsonl"), make_records(records))
+        else:
+            path = file
         size_mb = path.stat().st_size / 1e6
         import callboard.ingest.connectors.connect_ctr  # noqa: F401 - imports are not part of the measurement
         import pandas  # noqa: F401 - DuckDB's fetchdf imports it on first use
@@ -143,28 +178,47 @@ def measure(records: int = 200_000) -> dict[str, float]:
 
         runtime = build_runtime(load_settings(root / "data"))
         try:
-            t0 = time.perf_counter()
-            report = runtime.ingest.ingest("connect-ctr", [path])[0]
-            ours_s = time.perf_counter() - t0
+            ours_s, ours_cpu, reports = _timed(lambda: runtime.ingest.ingest("connect-ctr", [path]))
+            report = reports[0]  # type: ignore[index]
         finally:
             runtime.close()
+        fmt = "auto" if shape == "concatenated" else "newline_delimited"
         con = duckdb.connect(str(root / "baseline.duckdb"))
-        t0 = time.perf_counter()
-        con.execute(f"CREATE TABLE raw AS SELECT * FROM read_json('{path}', format='newline_delimited')")
-        base_s = time.perf_counter() - t0
+        base_s, base_cpu, _ = _timed(lambda: con.execute(
+            f"CREATE TABLE raw AS SELECT * FROM read_json('{path}', format='{fmt}')"))
+        cols_s, cols_cpu, _ = _timed(lambda: con.execute(
+            f"CREATE TABLE raw_columns AS SELECT * FROM read_json('{path}', format='{fmt}', records=true, "
+            f"columns={_COLUMNS})"))
         con.close()
+    count = report.rows_read  # type: ignore[attr-defined]
     return {
-        "records": float(records),
+        "records": float(count),
         "file_mb": round(size_mb, 1),
-        "contacts_loaded": float(report.loaded),
-        "rejected": float(report.rejected),
+        "contacts_loaded": float(report.loaded),  # type: ignore[attr-defined]
+        "rejected": float(report.rejected),  # type: ignore[attr-defined]
         "connect_ctr_seconds": round(ours_s, 3),
-        "connect_ctr_records_per_s": round(records / ours_s),
+        "connect_ctr_cpu_seconds": round(ours_cpu, 3),
+        "connect_ctr_records_per_s": round(count / ours_s),
         "duckdb_read_json_seconds": round(base_s, 3),
+        "duckdb_read_json_cpu_seconds": round(base_cpu, 3),
         "ratio_to_duckdb_read_json": round(ours_s / base_s, 2),
+        "duckdb_read_json_columns_seconds": round(cols_s, 3),
+        "duckdb_read_json_columns_cpu_seconds": round(cols_cpu, 3),
+        "ratio_to_duckdb_read_json_columns": round(ours_s / cols_s, 2),
+        "cpu_ratio_to_duckdb_read_json_columns": round(ours_cpu / cols_cpu, 2),
     }
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time connect-ctr against DuckDB's read_json on the same file.")
+    parser.add_argument("records", nargs="?", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--records", dest="count", type=int, default=200_000, help="CTRs to generate (200000)")
+    parser.add_argument("--shape", choices=["lines", "concatenated"], default="lines",
+                        help="JSON lines, or objects back to back as Firehose writes them")
+    parser.add_argument("--file", type=Path, help="time an existing export instead of generating one")
+    args = parser.parse_args()
+    print(json.dumps(measure(args.records or args.count, args.shape, args.file)))
+
+
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    print(json.dumps(measure(count)))
+    main()
