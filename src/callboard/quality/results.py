@@ -2,7 +2,8 @@
 and `reconcile`: compare the store with the app database (the source of truth) and repair any difference.
 
 Writes replace an evaluation's rows as a whole (DELETE + INSERT by `evaluation_id` in one transaction), so
-writing the same evaluation twice leaves one copy. Drafts have no rows; calibration evaluations have rows with
+writing the same evaluation twice leaves one copy; each write calls `store.note_change()` so caches keyed on the
+store's data version (KpiService.cached, the page caches) never serve QA figures older than the rows. Drafts have no rows; calibration evaluations have rows with
 `is_calibration` set, which every agent average filters out. DuckDB only for now (the raw connection creates the
 tables with CREATE TABLE IF NOT EXISTS); on another engine writes are skipped and `reconcile` says so.
 """
@@ -102,6 +103,9 @@ class QaResultsStore:
             raw.execute('INSERT INTO "qa_scores" SELECT * FROM _qa_scores')
             raw.execute('INSERT INTO "qa_item_results" SELECT * FROM _qa_items')
             raw.execute("COMMIT")
+            note_change = getattr(self.store, "note_change", None)
+            if note_change is not None:  # result and page caches keyed on the data version see the new rows
+                note_change()
         except BaseException:
             raw.execute("ROLLBACK")
             raise
