@@ -22,7 +22,7 @@ import pyarrow as pa
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql as q
 from callboard.ingest.connectors.connect_agent_states import Contact, Event, Interval, Snapshot, intervals
-from callboard.ingest.connectors.connect_json import Records, next_cursor, open_records, recheck
+from callboard.ingest.connectors.connect_json import Records, finish, open_records, recheck
 from callboard.ingest.connectors.connect_ledger import Entry, Ledger
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
@@ -102,8 +102,7 @@ class ConnectAgentEventsConnector:
                 rows = _run(events, ledger, context, continuing, retention)
         if rows:
             batch.add("agent_states", _table(rows, context.source))
-        batch.cursor = next_cursor(self.name, context.stream, text, records)
-        return batch
+        return finish(opened, self.name, context.stream, records)
 
 
 def _parse(con: object, records: Records, file: str, again: object) -> tuple[list[Event], list[Rejection], Records]:

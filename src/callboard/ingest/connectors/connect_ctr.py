@@ -10,7 +10,8 @@ newest copy of each record -> join the legs of transfer chains, including legs r
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +23,8 @@ from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql
 from callboard.ingest.connectors.connect_ctr_build import build, dedupe_sql
 from callboard.ingest.connectors.connect_ctr_parse import AttributeKeys, parse_parts
-from callboard.ingest.connectors.connect_json import next_cursor, open_records, recheck
-from callboard.ingest.connectors.connect_ledger import Entry, Ledger
+from callboard.ingest.connectors.connect_json import finish, open_records, recheck
+from callboard.ingest.connectors.connect_ledger import Ledger
 from callboard.records.batch import Cursor, LoadBatch
 
 LEDGER_KIND = "ctr_part"
@@ -85,8 +86,13 @@ class ConnectCtrConnector:
             if parts:
                 retention = int(options.get("chain_retention_days") or 30)  # type: ignore[arg-type]
                 with Ledger.open(context.settings.data_dir) as ledger:
-                    _join_chains(con, parts, ledger, context.source, retention)
-                    for name, table in build(con, context.source).items():
+                    remember = _join_chains(con, parts, ledger, context.source, retention)
+                    writing = _LEDGER_WRITER.submit(remember)  # SQLite writes beside DuckDB's build
+                    try:
+                        tables = build(con, context.source)
+                    finally:
+                        writing.result()
+                    for name, table in tables.items():
                         if table.num_rows:
                             batch.add(name, table)
         finally:
@@ -94,14 +100,14 @@ class ConnectCtrConnector:
         batch.rows_read = records.rows_read
         if context.progress:
             context.progress(records.rows_read, records.rows_read)
-        batch.cursor = next_cursor(self.name, context.stream, text, records)
-        return batch
+        return finish(opened, self.name, context.stream, records)
 
 
 def _join_chains(con: duckdb.DuckDBPyConnection, count: int, ledger: Ledger, source: str,
-                 retention_days: int) -> None:
+                 retention_days: int) -> Callable[[], None]:
     """Define `_parts`: this file's newest copy of each part (`_good`) plus every remembered leg of its chains,
-    one row per ContactId."""
+    one row per ContactId. Returns the ledger update (remember this file's chained legs, forget old ones),
+    for the caller to run before the load."""
     distinct = con.execute("SELECT count(DISTINCT contact_id) FROM _good").fetchone()
     batch = "_good" if distinct and distinct[0] == count else f"({dedupe_sql('_good')})"
     chained = con.execute(
@@ -122,12 +128,17 @@ def _join_chains(con: duckdb.DuckDBPyConnection, count: int, ledger: Ledger, sou
         con.execute("CREATE OR REPLACE TEMP VIEW _parts AS SELECT * FROM _good")
     else:  # a table, not a view: the build reads `_parts` several times
         con.execute(f"CREATE OR REPLACE TEMP TABLE _parts AS SELECT * FROM {batch}")
-    if chained:
-        ledger.keep_newest(LEDGER_KIND, source, [Entry(key=c, group=g, stamp_us=s, body=b) for c, g, s, b in chained])
-        newest = max(row[2] for row in chained)
-        ledger.prune(LEDGER_KIND, source, older_than_us=newest - retention_days * 86_400_000_000)
+
+    def remember() -> None:
+        if chained:
+            ledger.keep_newest_rows(LEDGER_KIND, source, chained)
+            newest = max(row[2] for row in chained)
+            ledger.prune(LEDGER_KIND, source, older_than_us=newest - retention_days * 86_400_000_000)
+
+    return remember
 
 
+_LEDGER_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="connect-ledger")
 _SQL_TYPES = {pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER",
               pa.bool_(): "BOOLEAN", pa.timestamp("us"): "TIMESTAMP"}
 

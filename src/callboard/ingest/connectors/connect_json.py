@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ RAW_CHARS = 2000
 RecordShape = Callable[[object], bool]
 _DECODER = json.JSONDecoder()
 
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="connect-sha256")
+
 
 @dataclass(frozen=True)
 class FileText:
@@ -47,8 +50,16 @@ class FileText:
     end_position: int
     first_line: int  # physical line number of text[0]
     first_record: int  # record index of the first record in text
-    fingerprint: str  # sha256 of the whole content read so far: tells an appended file from a replaced one
-    file_sha256: str
+    digest: Future[str]  # sha256 of the whole content, computed while the file is split and parsed
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the whole content read so far: tells an appended file from a replaced one."""
+        return self.digest.result()
+
+    @property
+    def file_sha256(self) -> str:
+        return self.digest.result()
 
 
 @dataclass
@@ -60,7 +71,7 @@ class Records:
     rows_read: int = 0
     next_record: int = 1
     next_line: int = 1
-    checked: bool = True  # False: JSON lines not yet checked (see recheck)
+    checked: bool = True  # False: cut in bulk, not yet checked as JSON (see recheck)
 
 
 def read_text(path: Path, cursor: Cursor | None) -> FileText:
@@ -76,14 +87,21 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
             if path.suffix.lower() == ".gz":
                 raise InvalidInput(f"{path}: damaged gzip file ({exc})", hint="re-download the export") from exc
             # not gzip after all (two stray bytes that look like its signature): read it as text
-    start, line, record = 0, 1, 1
+    start, line, record, hasher = 0, 1, 1, hashlib.sha256()
     if cursor is not None and cursor.fingerprint and 0 < cursor.position <= len(data):
-        if hashlib.sha256(data[: cursor.position]).hexdigest() == cursor.fingerprint:
-            start = cursor.position
+        read_before = hashlib.sha256(memoryview(data)[: cursor.position])
+        if read_before.hexdigest() == cursor.fingerprint:
+            start, hasher = cursor.position, read_before  # the whole file's hash continues from the prefix's
             state = json.loads(cursor.state) if cursor.state else {}
             line, record = int(state.get("line", 1)), int(state.get("record", 1))
-    whole = hashlib.sha256(data).hexdigest()
-    return FileText(data[start:], start, len(data), line, record, whole, whole)
+    unread = data[start:]
+    return FileText(unread, start, len(data), line, record, _HASHER.submit(_finish, hasher, unread))
+
+
+def _finish(hasher: hashlib._Hash, rest: bytes) -> str:
+    """hashlib lets go of the GIL on large inputs, so this runs beside the split and the DuckDB parse."""
+    hasher.update(rest)
+    return hasher.hexdigest()
 
 
 def split_records(
@@ -282,5 +300,13 @@ def open_records(path: Path, cursor: Cursor | None, source: str, shape: RecordSh
     where: dict[str, object] = {"file": str(path), "first_line": text.first_line,
                                 "first_record": text.first_record, "shape": shape}
     records = split_records(text.data, **where)  # type: ignore[arg-type]
-    batch = LoadBatch(source=source, file=str(path), file_sha256=text.file_sha256)
+    batch = LoadBatch(source=source, file=str(path), file_sha256=None)  # the hash is still running: see finish
     return OpenedFile(text, where, records, batch)
+
+
+def finish(opened: OpenedFile, connector: str, stream: str, records: Records,
+           extra: dict[str, object] | None = None) -> LoadBatch:
+    """The batch with the file's sha256 and the cursor for the next load of the file."""
+    opened.batch.file_sha256 = opened.text.file_sha256
+    opened.batch.cursor = next_cursor(connector, stream, opened.text, records, extra)
+    return opened.batch

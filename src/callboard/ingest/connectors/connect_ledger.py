@@ -53,7 +53,7 @@ class Ledger:
     def open(cls, data_dir: Path) -> Ledger:
         path = data_dir / "connectors" / "amazon-connect.sqlite"
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(path, timeout=30)
+        con = sqlite3.connect(path, timeout=30, check_same_thread=False)  # one user at a time, any thread
         con.executescript(_SCHEMA)
         return cls(con)
 
@@ -88,11 +88,17 @@ class Ledger:
 
     def keep_newest(self, kind: str, source: str, entries: Sequence[Entry]) -> None:
         """Insert entries; an existing one with the same key and stream is replaced only by a newer stamp."""
+        for stream in sorted({e.stream for e in entries}):
+            self.keep_newest_rows(kind, source, [(e.key, e.group, e.stamp_us, e.body) for e in entries
+                                                 if e.stream == stream], stream)
+
+    def keep_newest_rows(self, kind: str, source: str, rows: Iterable[Sequence[object]], stream: str = "") -> None:
+        """keep_newest for (key, group, stamp_us, body) rows as a query returns them (no Entry per row)."""
         self._con.executemany(
             "INSERT INTO ledger (kind, source, key, grp, stream, stamp_us, body) VALUES (?,?,?,?,?,?,?) "
             "ON CONFLICT (kind, source, key, stream) DO UPDATE SET grp = excluded.grp, "
             "stamp_us = excluded.stamp_us, body = excluded.body WHERE excluded.stamp_us >= ledger.stamp_us",
-            [(kind, source, e.key, e.group, e.stream, e.stamp_us, e.body) for e in entries],
+            ((kind, source, key, group, stream, stamp, body) for key, group, stamp, body in rows),
         )
         self._con.commit()
 
