@@ -128,3 +128,10 @@ CASES += [
          "only 9 March onwards: e6 alone, greet passed -> 0/1 (not NULL: one applicable question)",
          from_date="2026-03-09", to_date="2026-03-15"),
 ]
+CASES += [
+    case("qa.evaluator_beside_state_time", qa_mix, ["qa_score", "occupancy"],
+         [{"evaluator": "qa1", "qa_score": 80.0, "occupancy": None},
+          {"evaluator": "qa2", "qa_score": 75.0, "occupancy": None}],
+         "as qa.by_evaluator (qa1: 80; qa2: (60 + 90) / 2 = 75); agent state time has no evaluator (NULL on that "
+         "fact) and this dataset has no state rows, so occupancy is NULL and adds no group", by=["evaluator"]),
+]

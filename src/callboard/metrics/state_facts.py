@@ -48,7 +48,7 @@ GRAIN_SECONDS: dict[str, int] = {
     "day": 86400, "week": 86400, "month": 86400,
 }
 _EPOCH = dt.datetime(1970, 1, 1)
-_NULL_DIMENSIONS = ("contact_id", "queue_id", "channel", "topic", "direction")
+_NULL_DIMENSIONS = ("contact_id", "queue_id", "channel", "topic", "direction", "evaluator", "question_id", "section_id")
 
 
 @lru_cache(maxsize=64)
