@@ -27,8 +27,8 @@ def _chunk_frame(chunk: Chunk) -> pl.DataFrame:
     lines = pl.Series("raw", [text]).str.split("\n").explode()
     frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=chunk.first_line)
     frame = frame.head(frame.height - 1)  # the text ends with a newline: the last piece is empty
-    return frame.select(pl.lit(chunk.file).alias("file"), pl.col("line").cast(pl.Int64),
-                        pl.col("raw").str.strip_suffix("\r"))
+    raw = pl.col("raw").str.strip_suffix("\r") if "\r" in text else pl.col("raw")  # no copy of CR-free text
+    return frame.select(pl.lit(chunk.file).alias("file"), pl.col("line").cast(pl.Int64), raw)
 
 
 def raw_lines(chunks: Sequence[Chunk], carried: Sequence[tuple[str, int, str]]) -> pl.DataFrame:
@@ -40,7 +40,10 @@ def raw_lines(chunks: Sequence[Chunk], carried: Sequence[tuple[str, int, str]]) 
     old = pl.DataFrame(list(carried), schema=_CARRIED_SCHEMA, orient="row").with_columns(pl.lit(False).alias("new"))
     frames = [old] + [_chunk_frame(c).with_columns(pl.lit(True).alias("new")) for c in chunks if c.data]
     frame = pl.concat(frames, how="vertical")
-    return frame.filter(pl.col("raw").str.len_bytes() > 0).with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
+    blank = pl.col("raw").str.len_bytes() == 0
+    if frame.select(blank.any()).item():  # filtering copies every line: only when there is a blank one
+        frame = frame.filter(~blank)
+    return frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
 
 
 _NAMES = ["epoch", "callid", "queue", "agent", "event", *[f"d{i}" for i in range(1, DATA_FIELDS + 1)]]

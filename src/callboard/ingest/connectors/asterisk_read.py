@@ -25,6 +25,7 @@ OPEN_TIMEOUT_S = 6 * 3600  # an unfinished call with no line for this long (log 
 _US = 1_000_000
 _WORK_COLUMNS = ("ord", "new", "callid", "queue", "agent", "event", "t_us", "rank", "hold_s", "call_s", "wait_s",
                  "ring_ms", "callerid", "reason", "paused", "status")
+_CALL_COLUMNS = _WORK_COLUMNS[:-3]  # a queued call's lines carry no pause reason, paused flag or OUTCALL status
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     ok = good.select(*_WORK_COLUMNS)  # narrow before filtering, sorting and grouping: the raw text stays behind
     ok = ok.join(spoiled.select("ord"), on="ord", how="anti") if spoiled.height else ok
     is_call = pl.col("event").is_in(sorted(ev.CALL_EVENTS))
-    calls = ok.filter(is_call)
+    calls = ok.filter(is_call).select(*_CALL_COLUMNS)  # fewer columns to sort and group
     all_new = not carried.carry  # a first read: every call is touched (no joins over a million lines)
     touched = calls.clear().select("callid") if all_new else calls.filter(pl.col("new")).select("callid").unique()
     working = calls if all_new else calls.join(touched, on="callid", how="semi")
@@ -103,7 +104,7 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     keep = status.filter(pl.when(pl.col("is_open")).then(pl.col("last_t_us") >= horizon - OPEN_TIMEOUT_S * _US)
                          .otherwise(pl.col("last_t_us") >= horizon - LINGER_S * _US)).select("callid")
     given_up = status.filter(pl.col("is_open")).join(keep, on="callid", how="anti").select("callid")
-    dropped = pl.concat([spoiled.filter(pl.col("event").is_in(sorted(ev.CALL_EVENTS))).select(*_WORK_COLUMNS),
+    dropped = pl.concat([spoiled.filter(pl.col("event").is_in(sorted(ev.CALL_EVENTS))).select(*_CALL_COLUMNS),
                          calls.join(given_up, on="callid", how="semi") if given_up.height else calls.clear()],
                         how="vertical_relaxed")
     events = pl.concat([line_events(ok.filter(pl.col("event").is_in(sorted(ev.AGENT_EVENTS)) & pl.col("new"))),
