@@ -1,4 +1,4 @@
-"""The audit page shows what changed in a record (before -> after of the changed keys only), with the full
+"""The audit page shows what changed in a record (before and after of the changed keys only), with the full
 records behind a <details> element."""
 
 from __future__ import annotations
@@ -58,14 +58,18 @@ def test_audit_page_shows_the_settings_change_compactly(client: httpx.Client) ->
         assert page.status_code == 200
         text = html.unescape(page.text)
         row = text[text.index('data-entity="settings"'):text.index("</tr>", text.index('data-entity="settings"'))]
-        assert "queue_thresholds.q-audit-diff-test" in row and "33.0" in row
-        # only the changed keys are listed: an unchanged key of the document is not (outside the full JSON)
-        compact = row[:row.index("<details")]
-        assert "channel_thresholds" not in compact and "site_time_zones" not in compact
-        assert f"{current['version']}</span>" in compact and "&rarr;" in page.text
+        before = row[row.index('class="audit-change audit-before"'):row.index('class="audit-change audit-after"')]
+        after = row[row.index('class="audit-change audit-after"'):row.index('class="audit-full-cell"')]
+        # only the changed keys are listed, the new queue's thresholds as one added value ...
+        assert "queue_thresholds.q-audit-diff-test" in before and "(none)" in before and "33.0" not in before
+        assert "queue_thresholds.q-audit-diff-test" in after and "33.0" in after
+        assert f">{current['version']}</span>" in before and f">{current['version'] + 1}</span>" in after
+        # ... and no unchanged key of the document (outside the full JSON)
+        for cell in (before, after):
+            assert "channel_thresholds" not in cell and "site_time_zones" not in cell
         # the full records are one click away
-        full = row[row.index("<details"):]
-        assert "<summary>" in full and "Before" in full and "After" in full and '"channel_thresholds"' in full
+        full = row[row.index('class="audit-full-cell"'):]
+        assert "<details" in full and "<summary>" in full and '"channel_thresholds"' in full
     finally:
         restored = client.put("/api/v1/settings", json={"document": doc, "expected_version": saved.json()["version"]})
         assert restored.status_code == 200, restored.text
