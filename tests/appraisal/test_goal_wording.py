@@ -18,8 +18,10 @@ from callboard.goals.model import GoalInput
 from callboard.runtime import Runtime, build_runtime
 from callboard.web.pages.appraisal import goal_row
 from tests.appraisal.appraisal_data import fill_appraisal_data_dir
+from tests.metrics.builders import Dataset
 
 UTC = dt.timezone.utc
+D = dt.datetime
 
 
 def test_words_for_running_and_ended_periods() -> None:
@@ -54,6 +56,12 @@ def _runtime(tmp: Path, clock: dt.datetime | None) -> Runtime:
     sup = rt.users.viewer("sup1")
     rt.goals.create(sup, GoalInput(name="Amy AHT", metric="aht_s", target=200, direction="lower",
                                    starts_on=dt.date(2026, 10, 1), scope_kind="agent", scope_id="amy"))
+    qa = Dataset(source="qa-test")  # evaluations only: contacts with no queue entry or segment
+    for cid, at, score, critical in (("e1", D(2026, 10, 5, 11), 90.0, False), ("e2", D(2026, 10, 20, 11), 70.0, True),
+                                     ("e3", D(2026, 9, 15, 11), 80.0, False)):
+        qa.contact(cid, at=at)
+        qa.evaluation(cid, "amy", score, critical_failed=critical)
+    rt.store.load(qa.batch())
     rt.goals.create(sup, GoalInput(name="Amy volume", metric="handled", target=6, direction="higher",
                                    starts_on=dt.date(2026, 10, 1), scope_kind="agent", scope_id="amy"))
     return rt
@@ -110,3 +118,16 @@ def test_page_pdf_text_and_csv_use_the_words(after_october: Runtime, mid_october
     assert {r["status"] for r in goal_rows} == {"not met"} and all("period ended" in r["detail"] for r in goal_rows)
     kpi = next(r for r in csv.DictReader(io.StringIO(text)) if r["section"] == "kpi" and r["metric"] == "aht.callboard")
     assert kpi["status"] == "not met"
+
+
+def test_quality_section_shows_the_agents_evaluations(after_october: Runtime) -> None:
+    packet = after_october.appraisal.packet(after_october.users.viewer("sup1"), "amy", "2026-10")
+    qa = {k.metric: k for k in packet.qa}
+    # October: e1 90 and e2 70 (critical fail): mean 80, 2 evaluations, critical fail rate 1/2;
+    # September: e3 80 alone, no critical fail
+    assert packet.qa_section.available
+    assert (qa["qa_score"].value, qa["qa_score"].previous_value) == (pytest.approx(80.0), pytest.approx(80.0))
+    assert (qa["qa_evaluations"].value, qa["qa_evaluations"].previous_value) == (2, 1)
+    assert (qa["critical_fail_rate"].value, qa["critical_fail_rate"].previous_value) == (pytest.approx(0.5), 0)
+    bob = after_october.appraisal.packet(after_october.users.viewer("sup1"), "bob", "2026-10")
+    assert not bob.qa and not bob.qa_section.available and "no quality evaluation" in bob.qa_section.empty_message.lower()

@@ -29,6 +29,9 @@ def packet_rows(packet: AppraisalPacket) -> list[dict[str, Any]]:
         rows.append({"section": "kpi", "item": k.label, "metric": k.resolved, "period": label, "value": k.value,
                      "unit": k.unit, "previous_value": k.previous_value, "team_value": k.team_value,
                      "target": k.goal.target if k.goal else None, "status": k.goal.status_text if k.goal else None})
+    for k in packet.qa:
+        rows.append({"section": "quality", "item": k.label, "metric": k.resolved, "period": label, "value": k.value,
+                     "unit": k.unit, "previous_value": k.previous_value})
     for g in packet.goals:
         span = f"; {g.starts_on.isoformat()} to {g.ends_on.isoformat()}" if g.starts_on and g.ends_on else ""
         rows.append({"section": "goal", "item": g.name, "metric": g.metric, "period": label, "value": g.actual,

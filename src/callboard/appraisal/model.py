@@ -117,6 +117,7 @@ class AppraisalPacket:
     team_compared: bool  # False for an agent's own view: team averages are for line managers
     can_comment: bool
     can_export: bool
+    qa: tuple[KpiLine, ...] = ()  # QA score, evaluations, critical fail rate (the KPI catalog's quality metrics)
 
     @property
     def handled(self) -> float | None:

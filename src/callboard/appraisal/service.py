@@ -17,7 +17,7 @@ from callboard.appraisal.csv_export import packet_csv
 from callboard.appraisal.model import AppraisalPacket, GoalLine, KpiLine, Section, TrendPoint, TrendSeries
 from callboard.appraisal.period import AppraisalPeriod, month, parse_period
 from callboard.appraisal.sources import fetch_goals, fetch_scorecards
-from callboard.core.errors import NotFound
+from callboard.core.errors import CallboardError, NotFound
 from callboard.core.viewer import LOCAL_OWNER, Viewer
 from callboard.metrics.browse import KpiBrowser
 from callboard.metrics.service import KpiResult, MetricColumn
@@ -30,7 +30,11 @@ KPIS: tuple[tuple[str, str], ...] = (
     ("csat_top2_rate", "CSAT top-2-box"), ("occupancy", "Occupancy"),
 )
 TREND_METRICS = ("handled", "aht_s", "fcr_rate", "csat_top2_rate")
-QA_EMPTY = "Quality evaluations appear here once quality management is in use (forms, evaluations, calibration)."
+QA_NONE = "No quality evaluation of this agent's contacts in {period}."
+QA_HIDDEN = "Quality evaluations are not shown to your role."
+# The quality section: evaluations of the agent's contacts dated in the period (KPI catalog, quality.yaml).
+QA_KPIS: tuple[tuple[str, str], ...] = (("qa_score", "QA score"), ("qa_evaluations", "Evaluations"),
+                                        ("critical_fail_rate", "Critical fail rate"))
 COACHING_EMPTY = "Coaching sessions and actions appear here once coaching is in use."
 HISTORY = {"month": 6, "quarter": 4}  # scorecard periods shown: this one and those before it
 
@@ -159,6 +163,24 @@ class AppraisalService:
                         tuple(TrendPoint(str(r["week"])[:10], _number(r.get(c.requested))) for r in rows))
             for c in result.metrics)
 
+    def _quality(self, viewer: Viewer, agent_id: str, chosen: AppraisalPeriod,
+                 previous: AppraisalPeriod) -> tuple[tuple[KpiLine, ...], Section]:
+        """The agent's QA score, evaluation count and critical fail rate in the period and the one before."""
+        if not viewer.can("view_evaluations"):
+            return (), Section(False, QA_HIDDEN)
+        metrics, labels = [m for m, _ in QA_KPIS], dict(QA_KPIS)
+        try:
+            now = self._query(viewer, chosen, {"agent": [agent_id]}, metrics)
+            then = self._query(viewer, previous, {"agent": [agent_id]}, metrics)
+        except CallboardError as exc:  # e.g. a catalog without the quality metrics
+            return (), Section(False, exc.message)
+        if not _single(now, "qa_evaluations"):
+            return (), Section(False, QA_NONE.format(period=chosen.label))
+        lines = tuple(KpiLine(c.requested, labels.get(c.requested, c.title), c.resolved, c.unit, c.better,
+                              _single(now, c.requested), _single(then, c.requested), None, None)
+                      for c in now.metrics)
+        return lines, Section(True, "")
+
     def export_packet(self, viewer: Viewer, agent_id: str,
                       period: str | AppraisalPeriod | None = None) -> AppraisalPacket:
         """The packet for a PDF or CSV download: line managers with export_appraisals only."""
@@ -186,6 +208,7 @@ class AppraisalService:
         fetched = fetch_goals(self.runtime, viewer, agent_id, chosen)
         goals = replace(fetched, rows=tuple(self._labelled(g, agent_id) for g in fetched.rows))
         cards = fetch_scorecards(self.runtime, viewer, agent_id, chosen, HISTORY[chosen.kind])
+        qa, qa_section = self._quality(viewer, agent_id, chosen, previous)
         labels = dict(KPIS)
         kpis = tuple(
             KpiLine(c.requested, labels.get(c.requested, c.title), c.resolved, c.unit, c.better,
@@ -198,7 +221,7 @@ class AppraisalService:
             previous_period=previous, generated_at=utc_now(), time_zone=self.runtime.kpi.settings.time_zone, kpis=kpis,
             trends=self._trends(viewer, agent_id, chosen), goals=goals.rows, goals_section=goals.section,
             scorecards=cards.rows, scorecard_section=cards.section,
-            qa_section=Section(False, QA_EMPTY), coaching_section=Section(False, COACHING_EMPTY),
+            qa_section=qa_section, qa=qa, coaching_section=Section(False, COACHING_EMPTY),
             comments=self.comment_book.for_period(viewer, agent_id=agent_id, period=chosen),
             team_compared=team_compared, can_comment=viewer.can("comment_appraisals"),
             can_export=viewer.can("export_appraisals"))

@@ -83,6 +83,7 @@ def packet_view(packet: AppraisalPacket) -> dict[str, Any]:
     return {
         "p": packet, "period": packet.period,
         "kpi_rows": [_kpi_row(k, packet.previous_period.label) for k in packet.kpis],
+        "qa_rows": [_kpi_row(k, packet.previous_period.label) for k in packet.qa],
         "goals": goals, "goals_with_own": any(g["own"] for g in goals), "scorecards": scorecards,
         "trend_charts": [{"label": t.label, "unit": t.unit, "svg": trend_chart(t, targets.get(t.metric))}
                          for t in packet.trends],
