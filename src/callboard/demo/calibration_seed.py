@@ -106,7 +106,8 @@ def seed_demo_calibration(runtime: Any) -> dict[str, int]:
             for back in weeks:
                 sampling.draw(LOCAL_OWNER, plan, last - dt.timedelta(days=back))
         added["plans"] = 2
-    if len(runtime.calibration.ops.source.records()) < 40:
+    # The quality seed's evaluations are all by `qa`: these add qa2 and qa3 (severity needs several evaluators).
+    if len({r.evaluator for r in runtime.calibration.ops.source.records()}) < 2:
         added["evaluations"] = _evaluate_samples(runtime, form, version_id, last)
     if not runtime.calibration.sessions(LOCAL_OWNER):
         added["sessions"] = _sessions(runtime, form, version_id, last)

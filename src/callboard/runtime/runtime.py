@@ -88,7 +88,7 @@ class Runtime:
     def wallboard(self):  # type: ignore[no-untyped-def]
         from callboard.wallboard.service import WallboardService
 
-        return WallboardService(self.store, self.settings, kpi=self.kpi)
+        return WallboardService(self.store, self.settings, kpi=self.kpi, org_settings=self.org_settings)
 
     @cached_property
     def appraisal(self):  # type: ignore[no-untyped-def]

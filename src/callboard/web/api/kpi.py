@@ -24,7 +24,8 @@ Metrics = Annotated[str, Query(description="Comma list of metric names; paramete
                                            "`service_level(threshold_s=30)`. See /api/v1/metrics.",
                                examples=["offered,service_level,aht_s"])]
 By = Annotated[str, Query(description="Comma list of dimensions: contact, agent, team, queue, channel, topic, "
-                                      "direction, interval_15, interval_30, interval_60, hour, day, week, month")]
+                                      "direction, interval_15, interval_30, interval_60, hour, day, week, month; "
+                                      "QA metrics also evaluator, question, section")]
 From = Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD, organisation time zone")]
 To = Annotated[str | None, Query(alias="to", description="Last day, inclusive, YYYY-MM-DD")]
 Where = Annotated[list[str] | None, Query(description="Filter `DIMENSION=VALUE[,VALUE]`, repeatable: "

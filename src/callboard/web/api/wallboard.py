@@ -52,12 +52,9 @@ def _queues(queue: list[str] | None) -> list[str] | None:
 
 
 def wallboard_service(ctx: WebContext) -> Any:
-    """The runtime's WallboardService, given the organisation settings so each queue is judged against its
-    own (or its channel's) thresholds. (runtime.py could pass `org_settings=self.org_settings` instead.)"""
-    service = ctx.runtime.wallboard
-    if service.org_settings is None:
-        service.org_settings = ctx.runtime.org_settings
-    return service
+    """The runtime's WallboardService (built with the organisation settings, so each queue is judged against
+    its own or its channel's thresholds)."""
+    return ctx.runtime.wallboard
 
 
 def snapshot_json(ctx: WebContext, viewer: Viewer, queues: list[str] | None, team: str | None) -> dict[str, Any]:
