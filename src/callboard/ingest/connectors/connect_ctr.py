@@ -4,14 +4,15 @@
 concatenated as Kinesis Data Firehose writes them (gzip too). Steps: split into records
 (connect_json) -> parse and check every record in one DuckDB pass (connect_ctr_parse) -> keep the
 newest copy of each record -> join the legs of transfer chains, including legs read from earlier files
-(connect_ledger) -> build the canonical tables (connect_ctr_build).
+(connect_ledger, whose update is written in a thread while DuckDB builds) -> build the canonical tables
+(connect_ctr_build).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,10 @@ class ConnectCtrConnector:
                     writing = _LEDGER_WRITER.submit(remember)  # SQLite writes beside DuckDB's build
                     try:
                         tables = build(con, context.source)
-                    finally:
-                        writing.result()
+                    except BaseException:
+                        wait([writing])  # the ledger is closed only once its writer is done
+                        raise
+                    writing.result()
                     for name, table in tables.items():
                         if table.num_rows:
                             batch.add(name, table)
