@@ -35,6 +35,11 @@ def _callback_of(r: str) -> str:
                THEN coalesce({r}.previous_contact_id, {r}.initial_contact_id) END"""
 
 
+def _before(column: str) -> str:
+    """Leg b comes before leg a in `column` order, then ContactId (NULL `column`s are in no order)."""
+    return f"(b.{column} < a.{column} OR (b.{column} = a.{column} AND b.contact_id < a.contact_id))"
+
+
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Define view `_all`: every part with its contact's columns (`c_*`), whether it is the chain's root
     part, and its queue-entry and agent-segment numbers.
@@ -48,15 +53,18 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
         SELECT p.contact_id, n.method AS next_method FROM _parts p JOIN _parts n ON n.contact_id = p.next_contact_id"""
     )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE _m AS
-        WITH seq AS (
-          SELECT contact_id,
-            row_number() OVER (PARTITION BY chain_id ORDER BY initiated_at, contact_id) AS part_seq,
-            CASE WHEN enqueued_at IS NOT NULL THEN row_number() OVER (
-              PARTITION BY chain_id, enqueued_at IS NULL ORDER BY enqueued_at, contact_id) - 1 END AS entry_seq,
-            CASE WHEN connected_at IS NOT NULL THEN row_number() OVER (
-              PARTITION BY chain_id, connected_at IS NULL ORDER BY connected_at, contact_id) - 1 END AS segment_seq
-          FROM _parts p WHERE EXISTS (SELECT 1 FROM _sizes s WHERE s.chain_id = p.chain_id))
+        f"""CREATE OR REPLACE TEMP TABLE _m AS
+        WITH multi AS (
+          SELECT contact_id, chain_id, initiated_at, enqueued_at, connected_at
+          FROM _parts p SEMI JOIN _sizes s ON s.chain_id = p.chain_id),
+        seq AS (  -- each leg's rank among its chain's legs (a chain has a few: pairs, not a sort)
+          SELECT a.contact_id,
+            1 + count(*) FILTER (WHERE {_before('initiated_at')}) AS part_seq,
+            CASE WHEN a.enqueued_at IS NOT NULL THEN count(*) FILTER (WHERE {_before('enqueued_at')}) END AS entry_seq,
+            CASE WHEN a.connected_at IS NOT NULL THEN count(*) FILTER (WHERE {_before('connected_at')}) END
+              AS segment_seq
+          FROM multi a JOIN multi b ON b.chain_id = a.chain_id
+          GROUP BY a.contact_id, a.enqueued_at, a.connected_at)
         SELECT p.*, x.next_method, seq.* EXCLUDE (contact_id)
         FROM _parts p JOIN seq ON seq.contact_id = p.contact_id LEFT JOIN _next x ON x.contact_id = p.contact_id"""
     )
@@ -90,8 +98,8 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
           p.initiated_at AS c_arrived_at, p.disconnected_at AS c_ended_at, p.last_update AS c_updated_at,
           p.topic AS c_topic, p.disposition AS c_disposition, p.resolved_text AS c_resolved_text,
           p.enqueued_at IS NULL AND p.connected_at IS NULL AS c_bot_only, true AS is_root
-        FROM _parts p LEFT JOIN _next x ON x.contact_id = p.contact_id
-        WHERE NOT EXISTS (SELECT 1 FROM _sizes s WHERE s.chain_id = p.chain_id)"""
+        FROM (SELECT * FROM _parts p ANTI JOIN _sizes s ON s.chain_id = p.chain_id) p
+          LEFT JOIN _next x ON x.contact_id = p.contact_id"""
     )
 
 
