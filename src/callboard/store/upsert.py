@@ -58,16 +58,14 @@ def _register(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> list[str]:
     return names
 
 
-def _all_new(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the batch repeats no contact, neither within itself nor against the store."""
-    repeated = _scalar(con, "SELECT count(*) - count(DISTINCT (source, contact_id)) FROM _in_contacts")
-    if repeated:
+def _all_new(con: duckdb.DuckDBPyConnection, name: str = "contacts",
+             keys: tuple[str, ...] = ("source", "contact_id")) -> bool:
+    """True when the batch repeats no key of table `name`, neither within itself nor against the store."""
+    key_list = ", ".join(f'"{k}"' for k in keys)
+    if _scalar(con, f"SELECT count(*) - count(DISTINCT ({key_list})) FROM _in_{name}"):
         return False
-    return not _scalar(
-        con,
-        """SELECT count(*) FROM _in_contacts i WHERE EXISTS
-           (SELECT 1 FROM contacts e WHERE e.source = i.source AND e.contact_id = i.contact_id)""",
-    )
+    join = " AND ".join(f'e."{k}" = i."{k}"' for k in keys)
+    return not _scalar(con, f'SELECT count(*) FROM _in_{name} i WHERE EXISTS (SELECT 1 FROM "{name}" e WHERE {join})')
 
 
 def _apply_contacts(con: duckdb.DuckDBPyConnection, batch: LoadBatch, batch_id: str) -> UpsertCounts:
@@ -124,6 +122,10 @@ def _apply_contacts(con: duckdb.DuckDBPyConnection, batch: LoadBatch, batch_id: 
 
 def _apply_standalone(con: duckdb.DuckDBPyConnection, name: str, batch: LoadBatch, batch_id: str) -> UpsertCounts:
     keys = KEYS[name]
+    if _all_new(con, name, keys):
+        # Fast path (a first load): no stored row shares a key, so nothing closes, repeats or de-duplicates.
+        con.execute(_insert_select(name, f"_in_{name} s", batch_id))
+        return UpsertCounts(loaded=batch.tables[name].num_rows, updated=0, duplicates=0)
     join = " AND ".join(f'e."{k}" = x."{k}"' for k in keys)
     partition = ", ".join(f'x."{k}"' for k in keys)
     updated = 0
