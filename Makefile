@@ -10,10 +10,12 @@ setup:
 	./scripts/setup.sh
 
 demo: setup
-	uv run --frozen callboard demo --data-dir "$(DATA_DIR)" --port $(PORT)
+	env -u PYTHONDONTWRITEBYTECODE uv run --frozen callboard demo --data-dir "$(DATA_DIR)" --port $(PORT)
 
+# Bytecode is cached (some shells set PYTHONDONTWRITEBYTECODE): the CLI and server tests start many
+# Python processes, and each would otherwise recompile pandas, Ibis and FastAPI from source.
 test: setup
-	HYPOTHESIS_PROFILE=ci uv run --frozen pytest -q
+	env -u PYTHONDONTWRITEBYTECODE HYPOTHESIS_PROFILE=ci uv run --frozen pytest -q
 
 bench: setup
 	uv run --frozen python bench/kpi.py --rows 1000000
