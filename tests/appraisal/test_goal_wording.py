@@ -1,4 +1,4 @@
-"""Goal status in the appraisal packet: "on track" / "behind" while the goal's period runs (on the goals
+"""Goal status in the appraisal packet: "on track" / "at risk" / "off track" while the goal's period runs (on the goals
 service's projection), "met" / "not met" once it has ended; the goals table names metric and variant."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ D = dt.datetime
 
 
 def test_words_for_running_and_ended_periods() -> None:
-    assert [goal_status_text(s, final=False) for s in ("green", "amber", "red")] == ["on track", "behind", "behind"]
+    assert [goal_status_text(s, final=False) for s in ("green", "amber", "red")] == ["on track", "at risk", "off track"]
     assert [goal_status_text(s, final=True) for s in ("green", "amber", "red")] == ["met", "not met", "not met"]
     assert goal_status_text("none", final=False) == goal_status_text(None, final=True) == "no data"
     assert goal_status_text("not_started", final=False) == "not started"
@@ -41,11 +41,11 @@ def test_a_goal_is_final_once_progress_covers_its_whole_period() -> None:
     ended = _goal_line({"goal": goal, "progress": {"status": "amber", "value": 210.0, "projected": 210.0,
                                                     "elapsed_days": 31, "period_days": 31,
                                                     "measured_to": dt.date(2026, 10, 31)}})
-    assert (running.final, running.status_text) == (False, "behind")
+    assert (running.final, running.status_text) == (False, "at risk")
     assert (ended.final, ended.status_text) == (True, "not met")
     row = goal_row(running)
     assert (row["metric"], row["variant"], row["target"], row["status_text"]) == (
-        "Average handle time", "aht.callboard", "3:20", "behind")
+        "Average handle time", "aht.callboard", "3:20", "at risk")
     assert row["actual_note"] == "to 14 Oct" and row["projected"] and not goal_row(ended)["projected"]
 
 
@@ -86,16 +86,16 @@ def _goals(rt: Runtime) -> dict[str, GoalLine]:
     return {g.name: g for g in packet.goals}
 
 
-def test_running_goals_are_on_track_or_behind(mid_october: Runtime) -> None:
+def test_running_goals_are_on_track_at_risk_or_off_track(mid_october: Runtime) -> None:
     goals = _goals(mid_october)
     aht, volume = goals["Amy AHT"], goals["Amy volume"]
     # to 14 Oct amy handled c1 (200 talk + 40 acw = 240 s) and c2 (100 talk + 20 hold = 120 s): AHT 180 s,
     # at or under the 200 s target: green -> "on track" (not "met": October is not over)
     assert (aht.actual, aht.final, aht.status, aht.status_text) == (pytest.approx(180.0), False, "green", "on track")
     # handled 2 in 14 of 31 days: projected 2 x 31 / 14 = 4.43 against 6, short by 1.57, beyond the band
-    # (10 % of 6 = 0.6): red -> "behind" (not "missed")
+    # (10 % of 6 = 0.6): red -> "off track" (not "missed")
     assert volume.actual == 2 and volume.projected == pytest.approx(2 * 31 / 14)
-    assert (volume.final, volume.status, volume.status_text) == (False, "red", "behind")
+    assert (volume.final, volume.status, volume.status_text) == (False, "red", "off track")
     assert aht.scope_label == "own goal" and aht.metric.startswith("aht.")
 
 
@@ -112,7 +112,7 @@ def test_page_pdf_text_and_csv_use_the_words(after_october: Runtime, mid_october
 
     running = mid_october.appraisal.packet(mid_october.users.viewer("sup1"), "amy", "2026-10")
     rows = [r for r in packet_rows(running) if r["section"] == "goal"]
-    assert {r["status"] for r in rows} == {"on track", "behind"}
+    assert {r["status"] for r in rows} == {"on track", "off track"}
     text = after_october.appraisal.export_csv(after_october.users.viewer("boss"), "amy", "2026-10")
     goal_rows = [r for r in csv.DictReader(io.StringIO(text)) if r["section"] == "goal"]
     assert {r["status"] for r in goal_rows} == {"not met"} and all("period ended" in r["detail"] for r in goal_rows)

@@ -10,14 +10,15 @@ from callboard.appraisal.period import AppraisalPeriod
 
 
 # Goal status in words (the goals service's RAG on the projection at period end): while the goal's period
-# runs a goal is "on track" or "behind"; once it has ended, "met" or "not met". Amber and red differ by colour.
-RUNNING_WORDS = {"green": "on track", "amber": "behind", "red": "behind"}
+# runs a goal is "on track", "at risk" or "off track" (the goals page's words); once it has ended, "met" or "not met".
+RUNNING_WORDS = {"green": "on track", "amber": "at risk", "red": "off track"}
 FINAL_WORDS = {"green": "met", "amber": "not met", "red": "not met"}
 OTHER_WORDS = {"none": "no data", "not_started": "not started"}
 
 
 def goal_status_text(status: str | None, final: bool) -> str:
-    """The word for a goal's status: on track / behind while its period runs, met / not met once it ended."""
+    """The word for a goal's status: on track / at risk / off track while its period runs, met / not met once it
+    ended."""
     key = status or "none"
     return (FINAL_WORDS if final else RUNNING_WORDS).get(key) or OTHER_WORDS.get(key, key)
 
