@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from callboard.cli.common import console, friendly_errors
-from callboard.workforce.erlang_query import erlang_answer
 
 
 class ErlangFormat(str, Enum):
@@ -35,6 +34,7 @@ def erlang(
 ) -> None:
     """Required agents for one interval: `callboard erlang --calls 100 --interval-s 1800 --aht-s 180
     --answer-within-s 20 --target-sl 0.8 --max-occupancy 0.85 --shrinkage 0.3 --format json`."""
+    from callboard.workforce.erlang_query import erlang_answer  # SciPy: only for this command
     answer = erlang_answer(calls=calls, interval_s=interval_s, aht_s=aht_s, answer_within_s=answer_within_s,
                            target_sl=target_sl, target_asa_s=target_asa_s, max_abandon=max_abandon,
                            max_occupancy=max_occupancy, shrinkage=shrinkage, patience_s=patience_s, agents=agents)
