@@ -9,7 +9,7 @@ import duckdb
 END = dt.date(2025, 3, 30)  # a Sunday: 14 days = two full weeks, Monday 17 Mar .. Sunday 30 Mar
 TABLES = (
     "contacts", "queue_entries", "agent_segments", "agent_states", "survey_responses", "interval_stats", "agents",
-    "team_memberships",
+    "queues", "team_memberships",
 )
 
 

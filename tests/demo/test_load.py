@@ -77,3 +77,16 @@ def test_fcr_by_repeat_within_7_days(loaded14: DuckDBStore) -> None:
                   AND n.direction = 'inbound' AND n.arrived_at > e.arrived_at
                   AND n.arrived_at <= e.arrived_at + INTERVAL 7 DAY))::INT) FROM eligible e""")
     assert 0.68 < fcr < 0.85  # type: ignore[operator]
+
+
+def test_queue_names_reach_the_pages_lookup(demo14: DemoData, store: DuckDBStore) -> None:
+    """The demo organisation's queue names (demo/org.py) load into `queues`; the pages' lookup reads them."""
+    from callboard.core.settings import Settings
+    from callboard.metrics.browse import KpiBrowser
+    from callboard.metrics.catalog import Catalog
+    from callboard.metrics.service import KpiService
+
+    load_demo(store, demo14)
+    names = KpiBrowser(KpiService(store=store, catalog=Catalog.load(), settings=Settings())).queue_names()
+    assert names["q_billing"] == "Billing" and names["q_orders_chat"] == "Orders Chat"
+    assert scalar(store.raw, "SELECT channel FROM queues WHERE queue_id = 'q_email'") == "email"

@@ -21,7 +21,7 @@ def test_every_batch_matches_the_canonical_input_schemas(demo14: DemoData) -> No
             assert table.schema.equals(input_schema(name)), name
             names.add(name)
     assert names == {
-        "agents", "team_memberships", "contacts", "queue_entries", "agent_segments", "agent_states",
+        "agents", "queues", "team_memberships", "contacts", "queue_entries", "agent_segments", "agent_states",
         "survey_responses", "interval_stats",
     }
     assert {b.source for b in demo14.batches if "interval_stats" in b.tables} == {"legacy_acd"}

@@ -88,7 +88,14 @@ def _org_tables(org: Org) -> dict[str, pa.Table]:
             "valid_to": pa.array([m.valid_to for m in org.memberships], pa.timestamp("us")),
         }
     )
-    return {"agents": agents, "team_memberships": memberships}
+    queues = pa.table(
+        {
+            "queue_id": [q.queue_id for q in org.queues],
+            "display_name": [q.name for q in org.queues],
+            "channel": [q.channel for q in org.queues],
+        }
+    )
+    return {"agents": agents, "queues": queues, "team_memberships": memberships}
 
 
 def generate_demo(

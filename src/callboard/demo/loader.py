@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from callboard.core.errors import EngineUnsupported
 from callboard.demo.generator import DemoData, generate_demo
-from callboard.demo.org import LEGACY_SOURCE, SOURCE
+from callboard.demo.org import LEGACY_SOURCE, QUEUES, SOURCE
 from callboard.records.batch import LoadReport
 from callboard.store.base import AnalyticsStore
 
@@ -70,6 +70,9 @@ def clear_demo(store: AnalyticsStore, agent_ids: list[str]) -> int:
         )
         if agent_ids:
             con.executemany("INSERT INTO _demo_agents VALUES (?)", [[a] for a in agent_ids])
+        row = con.execute("DELETE FROM queues WHERE queue_id IN (SELECT unnest(?::VARCHAR[]))",
+                          [[q.queue_id for q in QUEUES]]).fetchone()
+        deleted += int(row[0]) if row else 0
         for table in ("team_memberships", "agents"):
             row = con.execute(f'DELETE FROM "{table}" WHERE agent_id IN (SELECT agent_id FROM _demo_agents)').fetchone()
             deleted += int(row[0]) if row else 0

@@ -87,6 +87,15 @@ class KpiBrowser:
         values = {str(row[dim]) for row in result.rows if row.get(dim) is not None and _present(row)}
         return tuple(sorted(values, key=str.casefold))
 
+    def queue_names(self) -> dict[str, str]:
+        """queue_id -> display name, for queues whose source gave one (the `queues` table). Queue names are
+        not personal data: every viewer of KPIs may see them."""
+        store = self.kpi.store
+        expr = store.table("queues").select("queue_id", "display_name")
+        table = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)
+        records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
+        return {str(r["queue_id"]): str(r["display_name"]) for r in records if r.get("display_name")}
+
     def agent_names(self, viewer: Viewer | None = None) -> dict[str, str]:
         """agent_id -> display name, for agents whose source gave one (the `agents` table) and the viewer sees."""
         if viewer is not None and viewer.aggregates_only:

@@ -174,6 +174,15 @@ AGENTS = pa.schema(
     ]
 )
 
+# Display names of queues (a dimension like `agents`): pages show "Billing" where the facts say q_billing.
+QUEUES = pa.schema(
+    [
+        pa.field("queue_id", pa.string(), nullable=False),
+        pa.field("display_name", pa.string()),
+        pa.field("channel", pa.string()),  # the channel the queue serves, where the source says
+    ]
+)
+
 TEAM_MEMBERSHIPS = pa.schema(
     [
         pa.field("agent_id", pa.string(), nullable=False),
@@ -245,6 +254,7 @@ TABLES: Final[dict[str, pa.Schema]] = {
     "transcript_turns": TRANSCRIPT_TURNS,
     "conversation_metrics": CONVERSATION_METRICS,
     "agents": AGENTS,
+    "queues": QUEUES,
     "team_memberships": TEAM_MEMBERSHIPS,
     "identity_map": IDENTITY_MAP,
     "connector_cursors": CONNECTOR_CURSORS,
@@ -265,6 +275,7 @@ KEYS: Final[dict[str, tuple[str, ...]]] = {
     "conversation_metrics": ("source", "contact_id", "metric", "participant", "period_seq"),
     **QUALITY_KEYS,
     "agents": ("agent_id",),
+    "queues": ("queue_id",),
     "team_memberships": ("agent_id", "team_id", "valid_from"),
 }
 

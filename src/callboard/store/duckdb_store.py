@@ -120,8 +120,8 @@ class DuckDBStore(IbisTables):
         return rewritten
 
     def replace_table(self, name: str, table: pa.Table) -> None:
-        """Replace a small dimension table (team memberships) whole, in one transaction."""
-        if name not in ("team_memberships", "agents"):
+        """Replace a small dimension table (team memberships, agent or queue names) whole, in one transaction."""
+        if name not in ("team_memberships", "agents", "queues"):
             raise ValueError(f"{name} is not a replaceable dimension")
         self.raw.execute("BEGIN TRANSACTION")
         try:

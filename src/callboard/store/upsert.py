@@ -19,7 +19,7 @@ from callboard.records.schemas import CONTACT_CHILDREN, KEYS, TABLES
 _CHUNK_ROWS = 122_880  # one DuckDB row group
 _STANDALONE = ("agent_states", "survey_responses", "interval_stats", "transcript_turns", "conversation_metrics",
                "qa_scores", "qa_item_results")
-_DIMENSIONS = ("agents", "team_memberships")
+_DIMENSIONS = ("agents", "queues", "team_memberships")
 _CLOSABLE = ("agent_states",)  # rows with an `ended_at` that a later load may fill in
 
 

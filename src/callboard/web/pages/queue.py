@@ -52,13 +52,14 @@ def queues(request: Request, ctx: Annotated[WebContext, Depends(get_context)], v
     with ctx.engine():
         result = ctx.kpi.query(metrics=metrics, by=["queue", "channel"], from_date=period.start, to_date=period.end,
                                viewer=viewer)
+        names = ctx.browser.queue_names()
     rows = []
     for r in result.rows:
         if r.get("queue") is None:
             continue
         where = {"queue": [str(r["queue"])]}
         links = _hrefs(ctx, viewer, period, where, metrics)
-        rows.append({"id": r["queue"], "channel": r.get("channel") or "—",
+        rows.append({"id": r["queue"], "name": names.get(str(r["queue"])), "channel": r.get("channel") or "—",
                      "cells": cells(r, result.metrics, lambda m, links=links: links.get(m, ""))})
     rows.sort(key=lambda x: (-(x["cells"][0].sort or 0), str(x["id"])))
     context = {
@@ -109,6 +110,7 @@ def queue(request: Request, queue_id: str, ctx: Annotated[WebContext, Depends(ge
         agents = None if viewer.aggregates_only else ctx.kpi.query(
             metrics=[m for m, _ in AGENT_COLUMNS], by=["agent"], from_date=period.start, to_date=period.end,
             where=where, viewer=viewer)
+        queue_name = ctx.browser.queue_names().get(queue_id)
     row = totals.rows[0] if totals.rows else {}
     if not row.get("offered") and not (agents and agents.rows):
         known = ctx.browser.dimension_values("queue", viewer=viewer)
@@ -119,7 +121,7 @@ def queue(request: Request, queue_id: str, ctx: Annotated[WebContext, Depends(ge
                                  if agents is not None else ([], []))
     busiest = max(points, key=lambda d: d.get("offered") or 0) if points and not chosen else None
     context = {
-        "queue_id": queue_id, "period": period, "errors": errors, "day": chosen,
+        "queue_id": queue_id, "queue_name": queue_name, "period": period, "errors": errors, "day": chosen,
         "quick": dl.quick_links(f"/queues/{queue_id}", period),
         "tiles": dl.tiles(totals, dict(QUEUE_TILES), _hrefs(ctx, viewer, period, where, metrics)),
         "chart_json": dl.figure_json(figure), "chart_empty": not series.rows, "chart_by": by,
