@@ -42,6 +42,7 @@ def demo(
     from callboard.demo import clear_demo, existing_demo_period, generate_demo, load_demo  # numpy: load on use
     from callboard.demo.accounts import demo_org, seed_demo_accounts
     from callboard.demo.branch_pbx import load_branch_pbx
+    from callboard.demo.loader import ensure_queue_names
 
     last_day = parse_date(end_date, "--end-date") if end_date else None
     with open_runtime(data_dir) as runtime:
@@ -53,6 +54,7 @@ def demo(
                 "run [bold]callboard demo --reset[/bold] to generate it afresh.",
                 highlight=False,
             )
+            ensure_queue_names(store)
             org = demo_org(seed=seed, first_day=existing[0], days=(existing[1] - existing[0]).days + 1, scale=scale)
             _print_logins(seed_demo_accounts(runtime.users, runtime.org, org))
             seed_demo_features(runtime)

@@ -37,6 +37,21 @@ def load_demo(
     return reports
 
 
+def ensure_queue_names(store: AnalyticsStore) -> int:
+    """Give a demo loaded before queue names existed its names (insert-if-new: idempotent). Rows added."""
+    import pyarrow as pa
+
+    from callboard.records.batch import LoadBatch
+
+    before = store.count("queues")
+    batch = LoadBatch(source=SOURCE, file="demo-queue-names", file_sha256=None)
+    batch.add("queues", pa.table({"queue_id": [q.queue_id for q in QUEUES], "display_name": [q.name for q in QUEUES],
+                                  "channel": [q.channel for q in QUEUES]}))
+    batch.rows_read = len(QUEUES)
+    store.load(batch)
+    return store.count("queues") - before
+
+
 def existing_demo_period(store: AnalyticsStore) -> tuple[dt.date, dt.date] | None:
     """First and last arrival day of demo contacts already in the store, or None."""
     contacts = store.table("contacts")
