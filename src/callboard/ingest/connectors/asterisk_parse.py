@@ -22,7 +22,18 @@ _EVENT = r"^[A-Za-z][A-Za-z0-9_]*$"
 _CARRIED_SCHEMA = {"file": pl.Utf8, "line": pl.Int64, "raw": pl.Utf8}
 
 
+def _plain(data: bytes) -> bool:
+    """Text the multithreaded CSV reader splits into exactly one row per line (a blank line is a null row):
+    ASCII without carriage returns, NULs or the unit separator it is told to split fields on."""
+    return data.isascii() and not any(c in data for c in (b"\r", b"\x00", b"\x1f"))
+
+
 def _chunk_frame(chunk: Chunk) -> pl.DataFrame:
+    if _plain(chunk.data):  # about 4x faster than splitting one big string
+        lines = pl.read_csv(chunk.data, has_header=False, separator="\x1f", quote_char=None, new_columns=["raw"],
+                            schema={"raw": pl.Utf8}).to_series().fill_null("")
+        frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=chunk.first_line)
+        return frame.select(pl.lit(chunk.file).alias("file"), pl.col("line").cast(pl.Int64), pl.col("raw"))
     text = chunk.data.decode("utf-8", errors="replace")
     lines = pl.Series("raw", [text]).str.split("\n").explode()
     frame = pl.DataFrame({"raw": lines}).with_row_index("line", offset=chunk.first_line)
