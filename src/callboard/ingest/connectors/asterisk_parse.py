@@ -124,8 +124,8 @@ def _errors(split: pl.DataFrame) -> pl.DataFrame:
     for i, (when, _, _) in reversed(list(enumerate(checks))):
         first = pl.when(when.fill_null(False)).then(pl.lit(i, pl.Int16)).otherwise(first)
     rows = split.select(pl.arg_where(first.is_not_null())).to_series()
-    error = pl.Series("error", [None] * split.height, pl.Utf8)
-    field = pl.Series("error_field", [None] * split.height, pl.Utf8)
+    error = pl.Series("error", dtype=pl.Utf8).extend_constant(None, split.height)
+    field = pl.Series("error_field", dtype=pl.Utf8).extend_constant(None, split.height)
     if rows.len():
         broken = split[rows].with_columns(first.alias("_check"))
         reason: pl.Expr = pl.lit(None, pl.Utf8)
