@@ -48,10 +48,18 @@ def service(runtime: Runtime, clock: Clock) -> QualityService:
     return QualityService(runtime.app_db, runtime.store, runtime.kpi, runtime.org, clock=clock)
 
 
+def changed_form() -> dict:
+    """Version 2 of FORM: the closing section weighs 60 instead of its version-1 weight."""
+    return {**FORM, "sections": [FORM["sections"][0], {**FORM["sections"][1], "weight": 60}]}
+
+
 @pytest.fixture(scope="module")
 def form_id(service: QualityService, runtime: Runtime) -> int:
+    """The form the tests score with, at version 2 (published over version 1), whatever order they run in."""
     qa = runtime.users.viewer("qa")
     fid = service.create_form(qa, FORM)
+    service.publish_form(qa, fid)
+    service.save_form(qa, fid, changed_form())
     service.publish_form(qa, fid)
     return fid
 
@@ -78,10 +86,12 @@ def test_migration_creates_and_drops_the_quality_tables(tmp_path: Path) -> None:
     db.close()
 
 
-def test_form_versions(service: QualityService, runtime: Runtime, form_id: int) -> None:
+def test_form_versions(service: QualityService, runtime: Runtime) -> None:
     qa = runtime.users.viewer("qa")
+    form_id = service.create_form(qa, FORM)  # its own form: the shared fixture's is already at version 2
+    service.publish_form(qa, form_id)
     eid = _scored(service, runtime, form_id, "carla", ALL_GOOD, skip=3)
-    changed = {**FORM, "sections": [FORM["sections"][0], {**FORM["sections"][1], "weight": 60}]}
+    changed = changed_form()
     assert service.save_form(qa, form_id, changed) == 2  # the published version 1 stays as it was
     assert service.save_form(qa, form_id, changed) == 2  # a draft is edited in place
     summary = service.get_form(qa, form_id)
