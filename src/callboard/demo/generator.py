@@ -9,7 +9,7 @@ states -> surveys -> the legacy ACD's interval aggregates. Each step has its own
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ from callboard.demo.acd import simulate
 from callboard.demo.contacts import build_contact_tables
 from callboard.demo.handling import draw_contacts, queue_rules
 from callboard.demo.legacy import build_interval_stats
-from callboard.demo.org import LEGACY_SOURCE, SOURCE, Org, build_org
+from callboard.demo.org import LEGACY_SOURCE, SOURCE, Org, Queue, build_org
 from callboard.demo.roster import build_roster
 from callboard.demo.staffing import regular_starts
 from callboard.demo.states import build_agent_states
@@ -88,14 +88,13 @@ def _org_tables(org: Org) -> dict[str, pa.Table]:
             "valid_to": pa.array([m.valid_to for m in org.memberships], pa.timestamp("us")),
         }
     )
-    queues = pa.table(
-        {
-            "queue_id": [q.queue_id for q in org.queues],
-            "display_name": [q.name for q in org.queues],
-            "channel": [q.channel for q in org.queues],
-        }
-    )
-    return {"agents": agents, "queues": queues, "team_memberships": memberships}
+    return {"agents": agents, "queues": queue_table(org.queues), "team_memberships": memberships}
+
+
+def queue_table(queues: Sequence[Queue]) -> pa.Table:
+    """The `queues` dimension rows: each demo queue's display name and channel."""
+    return pa.table({"queue_id": [q.queue_id for q in queues], "display_name": [q.name for q in queues],
+                     "channel": [q.channel for q in queues]})
 
 
 def generate_demo(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from callboard.core.errors import EngineUnsupported
-from callboard.demo.generator import DemoData, generate_demo
+from callboard.demo.generator import DemoData, generate_demo, queue_table
 from callboard.demo.org import LEGACY_SOURCE, QUEUES, SOURCE
 from callboard.records.batch import LoadReport
 from callboard.store.base import AnalyticsStore
@@ -39,14 +39,11 @@ def load_demo(
 
 def ensure_queue_names(store: AnalyticsStore) -> int:
     """Give a demo loaded before queue names existed its names (insert-if-new: idempotent). Rows added."""
-    import pyarrow as pa
-
     from callboard.records.batch import LoadBatch
 
     before = store.count("queues")
     batch = LoadBatch(source=SOURCE, file="demo-queue-names", file_sha256=None)
-    batch.add("queues", pa.table({"queue_id": [q.queue_id for q in QUEUES], "display_name": [q.name for q in QUEUES],
-                                  "channel": [q.channel for q in QUEUES]}))
+    batch.add("queues", queue_table(QUEUES))
     batch.rows_read = len(QUEUES)
     store.load(batch)
     return store.count("queues") - before

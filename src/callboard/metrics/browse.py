@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from callboard.core.viewer import Viewer
 from callboard.core.errors import InvalidInput
 from callboard.metrics.dimensions import TIME, canonical
 from callboard.metrics.service import KpiService
+from callboard.store.base import AnalyticsStore
 
 # A day or a value "has data" when it has any queue entry or handled segment. (`contacts` would also
 # see bot-only contacts, but its fact computes FCR repeat windows over all contacts: 10x slower.)
@@ -88,21 +90,26 @@ class KpiBrowser:
         return tuple(sorted(values, key=str.casefold))
 
     def queue_names(self) -> dict[str, str]:
-        """queue_id -> display name, for queues whose source gave one (the `queues` table). Queue names are
-        not personal data: every viewer of KPIs may see them."""
-        store = self.kpi.store
-        expr = store.table("queues").select("queue_id", "display_name")
-        table = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)
-        records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
-        return {str(r["queue_id"]): str(r["display_name"]) for r in records if r.get("display_name")}
+        """queue_id -> display name (see `queue_names`). Not personal data: every viewer of KPIs may see them."""
+        return queue_names(self.kpi.store)
 
     def agent_names(self, viewer: Viewer | None = None) -> dict[str, str]:
         """agent_id -> display name, for agents whose source gave one (the `agents` table) and the viewer sees."""
         if viewer is not None and viewer.aggregates_only:
             return {}
-        store = self.kpi.store
-        expr = store.table("agents").select("agent_id", "display_name")
-        table = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)
-        records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]
+        records = _names(self.kpi.store, "agents", "agent_id")
         return {str(r["agent_id"]): str(r["display_name"]) for r in records
                 if r.get("display_name") and (viewer is None or viewer.sees_agent(str(r["agent_id"])))}
+
+
+def queue_names(store: AnalyticsStore) -> dict[str, str]:
+    """queue_id -> display name from the `queues` table, for queues whose source gave one (the pages and the
+    wallboard show the id for the others)."""
+    return {str(r["queue_id"]): str(r["display_name"]) for r in _names(store, "queues", "queue_id")
+            if r.get("display_name")}
+
+
+def _names(store: AnalyticsStore, table: str, key: str) -> list[dict[str, Any]]:
+    expr = store.table(table).select(key, "display_name")
+    result = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)  # type: ignore[attr-defined]
+    return result.to_pylist() if hasattr(result, "to_pylist") else result.to_dict("records")  # type: ignore[no-any-return]

@@ -150,15 +150,3 @@ def queue_channels(store: AnalyticsStore, queues: frozenset[str], end: dt.dateti
         if known is None or n > known[0] or (n == known[0] and channel < known[1]):
             best[queue] = (n, channel)
     return {queue: channel for queue, (_, channel) in best.items()}
-
-
-def queue_names(store: AnalyticsStore) -> dict[str, str]:
-    """queue_id -> display name from the store's `queues` table (queue_id, display_name) where the schema has
-    one; the canonical schema has none yet, so boards show queue ids until a source records names."""
-    from callboard.records.schemas import TABLES
-
-    if "queues" not in TABLES:
-        return {}
-    t = store.table("queues")
-    return {str(r["queue_id"]): str(r["display_name"]) for r in fetch(store, t.select("queue_id", "display_name"))
-            if r.get("display_name")}

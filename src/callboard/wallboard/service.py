@@ -28,6 +28,7 @@ from typing import Any
 from callboard.core.settings import Settings
 from callboard.core.timeutil import period, zone
 from callboard.core.viewer import Viewer
+from callboard.metrics.browse import queue_names
 from callboard.store.base import AnalyticsStore
 from callboard.wallboard import data
 from callboard.wallboard import scope as scopes
@@ -195,7 +196,7 @@ class WallboardService:
         the queue's own, else its channel's, else the default)."""
         key = ",".join(sorted(queues))
         channels = self._cached(f"channels:{key}", lambda: data.queue_channels(self.store, queues, as_of))
-        names = self._cached("names", lambda: data.queue_names(self.store))
+        names = self._cached("names", lambda: queue_names(self.store))
         if self.org_settings is None:
             return self.thresholds, {q: QueueInfo(names.get(q, q), channels.get(q), self.thresholds, "settings")
                                      for q in queues}
