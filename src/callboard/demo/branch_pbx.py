@@ -106,5 +106,7 @@ def load_branch_pbx(ingest: IngestService, data_dir: Path, *, last_day: dt.date,
     [report] = ingest.ingest("queue-log", [log], source=BRANCH_SOURCE)
     names = LoadBatch(source=BRANCH_SOURCE, file="demo:branch agents", file_sha256=None)
     names.add("agents", branch_agents(last_day)[0])
+    names.add("queues", pa.table({"queue_id": [BRANCH_QUEUE], "display_name": ["Sales (branch office)"],
+                                  "channel": ["voice"]}))
     ingest.store.load(names)
     return report
