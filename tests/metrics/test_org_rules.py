@@ -99,6 +99,14 @@ def test_a_parameter_in_the_request_applies_to_every_row(runtime: Runtime) -> No
     assert column.resolved == "service_level.callboard(threshold_s=30, short_abandon_s=5)"
 
 
+def test_the_request_parameter_and_the_settings_are_cached_apart(runtime: Runtime) -> None:
+    # Same process, same resolved parameters (20 s, 5 s): chat at 45 s from the settings, then 20 s asked for.
+    # chat, settings: 4 / 6 (above); chat at 20 s: h1, p1, p2 within -> 3 / 6.
+    assert by(runtime, "service_level", "channel")["chat"] == pytest.approx(4 / 6)
+    assert by(runtime, "service_level(threshold_s=20)", "channel")["chat"] == pytest.approx(3 / 6)
+    assert by(runtime, "service_level", "channel")["chat"] == pytest.approx(4 / 6)
+
+
 def test_default_variant_follows_the_organisation(runtime: Runtime) -> None:
     save(runtime, metric_defaults={"service_level": "service_level.answered_only"})
     result = runtime.kpi.query(metrics=["service_level", "service_level.callboard"], by=["channel"])

@@ -72,7 +72,7 @@ def _goal_line(raw: Any) -> GoalLine:
     elapsed, days = _first(progress, "elapsed_days"), _first(progress, "period_days")
     return GoalLine(
         name=str(_first(goal, "name", "metric", default="goal")),
-        metric=str(_first(goal, "metric", default="")),
+        metric=str(_first(goal, "definition") or _first(goal, "metric", default="")),
         scope=f"{scope_kind} {scope_id}".strip(),
         target=float(_first(goal, "target", default=0.0)),
         direction=str(_first(goal, "direction", default="higher")),

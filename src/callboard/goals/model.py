@@ -47,7 +47,7 @@ def parse_goal_input(data: object) -> GoalInput:
 class GoalView:
     id: int
     name: str
-    metric: str  # resolved, e.g. service_level.callboard(threshold_s=20, short_abandon_s=5)
+    metric: str  # as stored: service_level.callboard (thresholds from the settings) or with parameters
     metric_title: str
     unit: str
     target: float
@@ -63,6 +63,9 @@ class GoalView:
     created_at: dt.datetime
     updated_at: dt.datetime
     archived: bool
+    # The definition the figure is computed with, thresholds per channel included, e.g.
+    # service_level.callboard(threshold_s=20; chat 45, short_abandon_s=5) (the KPI result's metric name).
+    definition: str = ""
 
     def audit_dict(self) -> dict[str, object]:
         return {"name": self.name, "metric": self.metric, "target": self.target, "direction": self.direction,

@@ -1,11 +1,19 @@
 """Bind a goal's metric to one catalog definition: the organisation's default variant, and for a queue or
-channel goal the service-level threshold and short-abandon time from the settings (`thresholds_for`)."""
+channel goal the service-level threshold and short-abandon time from the settings (`thresholds_for`).
+
+A goal over an agent, a team, a site or the centre spans queues and channels, so it leaves those two
+thresholds to the settings, as the dashboards do: each chat is counted against chat's 45 s and each call
+against 20 s (metrics/org_rules.py), and the goal's figure is the one the team sees on its pages. Other
+settings (the FCR window, the survey window) are fixed in the goal's metric when it is created."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dataclasses import replace
+
 from callboard.metrics.catalog import ResolvedMetric
+from callboard.metrics.org_rules import PER_ROW_SETTINGS
 from callboard.org.settings_service import OrgSettingsService
 
 THRESHOLD_SETTINGS = ("service_level_threshold_s", "short_abandon_s")
@@ -48,4 +56,8 @@ def resolve_goal_metric(kpi: Any, settings: OrgSettingsService, requested: str, 
         found = settings.thresholds_for(queue=queue, channel=channel, document=document)
         values["service_level_threshold_s"] = found.service_level_threshold_s
         values["short_abandon_s"] = found.short_abandon_s
-    return kpi.catalog.resolve(requested, values, document.metric_defaults)  # type: ignore[no-any-return]
+        return kpi.catalog.resolve(requested, values, document.metric_defaults)  # type: ignore[no-any-return]
+    resolved: ResolvedMetric = kpi.catalog.resolve(requested, values, document.metric_defaults)
+    per_row = {key for key, setting in resolved.from_settings if setting in PER_ROW_SETTINGS}
+    return replace(resolved, params=tuple((k, v) for k, v in resolved.params if k not in per_row),
+                   from_settings=tuple((k, s) for k, s in resolved.from_settings if k not in per_row))

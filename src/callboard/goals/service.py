@@ -58,7 +58,13 @@ class GoalService:
         metric = self.kpi.catalog.resolve(goal.metric).metric
         return GoalView(goal.id, goal.name, goal.metric, metric.title, metric.unit, goal.target, goal.direction,
                         goal.amber_within, goal.period, goal.starts_on, goal.ends_on, goal.scope_kind, goal.scope_id,
-                        goal.collaborative, owner, goal.created_at, goal.updated_at, goal.archived)
+                        goal.collaborative, owner, goal.created_at, goal.updated_at, goal.archived,
+                        self._definition(goal.metric))
+
+    def _definition(self, metric: str) -> str:
+        """The goal's metric as the KPI engine reads it today (per-channel thresholds spelled out)."""
+        rules = self.kpi.rules()
+        return str(self.kpi.resolved_name(self.kpi.resolve([metric], rules)[0], rules))
 
     def _all(self, *, include_archived: bool = False) -> list[GoalView]:
         with self.db.session() as s:

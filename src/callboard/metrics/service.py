@@ -236,7 +236,9 @@ class KpiService:
         if run_sql is None:
             expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
             return self.store.to_pyarrow(expr), dims  # type: ignore[attr-defined]
-        key = (tuple(m.resolved_name for m in request.metrics), request.by, request.period, request.where,
+        # from_settings is part of the key: `service_level` (thresholds per queue/channel) and
+        # `service_level(threshold_s=20)` (20 s for every row) share a resolved name but not their numbers.
+        key = (tuple((m.resolved_name, m.from_settings) for m in request.metrics), request.by, request.period, request.where,
                request.time_zone, request.org_rules)
         if key not in self._sql_cache:
             expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
