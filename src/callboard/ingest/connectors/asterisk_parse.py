@@ -16,7 +16,8 @@ import polars as pl
 from callboard.ingest.connectors import asterisk_events as ev
 from callboard.ingest.connectors.asterisk_files import Chunk
 
-DATA_FIELDS = 5  # data1..data5 kept by position; ATTENDEDTRANSFER's numbers are read from the end
+DATA_FIELDS = 4  # data1..data4 kept by position (no rule reads a fifth); ATTENDEDTRANSFER's numbers are read
+# from the end
 _EPOCH_CHARS = r"^[0-9.]+$"  # a float cast alone would take "1e9" or "inf"
 _EVENT = r"^[A-Za-z][A-Za-z0-9_]*$"
 _CARRIED_SCHEMA = {"file": pl.Utf8, "line": pl.Int64, "raw": pl.Utf8}
@@ -116,27 +117,55 @@ def _pick(events: Sequence[str], column: str) -> pl.Expr:
     return pl.when(_in("event", events)).then(pl.col(f"{column}_n"))
 
 
+def _suspects() -> pl.Expr:
+    """True on every line some check may fail on (a superset, read with casts and integer tests, no regex): a time
+    of ten digits (2001-2286) parsed as an integer is certainly fine, any other is a suspect; so is an unknown
+    event name whatever its spelling. The checks themselves then run on the suspects alone."""
+    epoch = pl.col("epoch").cast(pl.UInt64, strict=False).is_between(1_000_000_000, 9_999_999_999).fill_null(False)
+    odd_time = ~(epoch & (pl.col("epoch").str.len_bytes() == 10))
+    by_column: dict[str, tuple[set[str], set[str]]] = {}
+    for rule in ev.NUMBER_FIELDS:
+        required, optional = by_column.setdefault(_data(rule.index), (set(), set()))
+        (required if rule.required else optional).update(rule.events)
+    numbers = [pl.col(f"{column}_n").is_null() & (_in("event", sorted(required)) | (
+        _in("event", sorted(optional)) & (pl.col(column).str.len_bytes() > 0))) for column, (required, optional)
+        in by_column.items()]
+    exact = [when for when, field, _ in _checks() if field in ("line", "callid", "queue", "agent")]
+    return pl.any_horizontal(odd_time, pl.col("_e") == 0, *exact, *numbers).fill_null(False)
+
+
 def _errors(split: pl.DataFrame) -> pl.DataFrame:
-    """`error` and `error_field` for broken lines: the first failing check (booleans on every line), then its
-    reason worded on the broken lines alone."""
+    """`error` and `error_field` for broken lines: the suspects (cheap tests on every line), then on them alone
+    the first failing check and its reason."""
     checks = _checks()
     first: pl.Expr = pl.lit(None, pl.Int16)
     for i, (when, _, _) in reversed(list(enumerate(checks))):
         first = pl.when(when.fill_null(False)).then(pl.lit(i, pl.Int16)).otherwise(first)
-    rows = split.select(pl.arg_where(first.is_not_null())).to_series()
+    suspects = split.select(pl.arg_where(_suspects())).to_series()
     error = pl.Series("error", dtype=pl.Utf8).extend_constant(None, split.height)
     field = pl.Series("error_field", dtype=pl.Utf8).extend_constant(None, split.height)
-    if rows.len():
-        broken = split[rows].with_columns(first.alias("_check"))
+    broken = split[suspects].with_columns(first.alias("_check"), suspects.alias("_row")).filter(
+        pl.col("_check").is_not_null())
+    if broken.height:
         reason: pl.Expr = pl.lit(None, pl.Utf8)
         name: pl.Expr = pl.lit(None, pl.Utf8)
         for i, (_, field_name, why) in enumerate(checks):
             reason = pl.when(pl.col("_check") == i).then(why).otherwise(reason)
             name = pl.when(pl.col("_check") == i).then(pl.lit(field_name)).otherwise(name)
-        worded = broken.select(reason.alias("error"), name.alias("error_field"))
+        worded = broken.select("_row", reason.alias("error"), name.alias("error_field"))
+        rows = worded.get_column("_row")
         error = error.scatter(rows, worded.get_column("error"))
         field = field.scatter(rows, worded.get_column("error_field"))
     return split.with_columns(error, field)
+
+
+def _from_end(split: pl.DataFrame) -> list[pl.Series]:
+    """m3 and m2, the third- and second-last fields, on ATTENDEDTRANSFER lines (the one event whose numbers end a
+    line of varying length), split again on those lines alone; null on every other line."""
+    rows = split.select(pl.arg_where(_is("ATTENDEDTRANSFER"))).to_series()
+    parts = split[rows].select(pl.col("raw").str.split("|").alias("_p"))
+    return [pl.Series(name, dtype=pl.Utf8).extend_constant(None, split.height).scatter(
+        rows, parts.select(pl.col("_p").list.get(i, null_on_oob=True)).to_series()) for name, i in (("m3", -3), ("m2", -2))]
 
 
 def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
@@ -145,10 +174,9 @@ def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
     split = split.with_columns(
         pl.col("_p").list.len().cast(pl.Int64).alias("n"),
         *[_field(i).alias(name) for i, name in enumerate(_NAMES)],
-        pl.col("_p").list.get(-3, null_on_oob=True).alias("m3"),
-        pl.col("_p").list.get(-2, null_on_oob=True).alias("m2"),
     ).drop("_p").with_columns(
         pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"))
+    split = split.with_columns(_from_end(split))
     numbers = sorted({_data(rule.index) for rule in ev.NUMBER_FIELDS})
     split = split.with_columns(
         pl.col("epoch").cast(pl.Float64, strict=False).alias("_s"),
