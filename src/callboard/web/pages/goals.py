@@ -79,6 +79,8 @@ def scope_labels(ctx: WebContext, viewer: Viewer) -> dict[tuple[str, str], str]:
     labels: dict[tuple[str, str], str] = {("team", t.id): t.name for t in ctx.runtime.org.teams(viewer)}
     names = ctx.cached(f"goals_agent_names:{viewer.username}", lambda: ctx.browser.agent_names(viewer))
     labels.update({("agent", a): f"{n} ({a})" for a, n in names.items()})
+    queues = ctx.cached("goals_queue_names", ctx.browser.queue_names)
+    labels.update({("queue", q): f"{n} ({q})" for q, n in queues.items()})
     return labels
 
 
@@ -91,7 +93,7 @@ def scope_choices(ctx: WebContext, viewer: Viewer, labels: dict[tuple[str, str],
     choices += [Choice("agent", a, labels.get(("agent", a), a)) for a in agents if access.can_manage(viewer, "agent", a)]
     if access.can_manage(viewer, "queue", "*"):
         options = ctx.cached("goals_queue_channel", lambda: ctx.browser.dimension_options(["queue", "channel"]))
-        choices += [Choice("queue", q, q) for q in options.get("queue", ())]
+        choices += [Choice("queue", q, labels.get(("queue", q), q)) for q in options.get("queue", ())]
         choices += [Choice("channel", c, c) for c in options.get("channel", ())]
     return choices
 
