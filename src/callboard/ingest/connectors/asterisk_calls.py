@@ -41,12 +41,15 @@ def _kind(lines: pl.DataFrame, when: pl.Expr, columns: dict[str, tuple[pl.Expr, 
           ) -> list[pl.Series]:
     """Per-visit values of one event kind (`name: (value, "min"|"max")`), one Series of length `n_visits`
     indexed by visit id - 1. Only the kind's lines are read; a kind logged twice in a visit is aggregated."""
-    rows = lines.filter(when).select("vid", *[value.alias(name) for name, (value, _) in columns.items()])
+    # lazily, so the filter gathers only the columns selected (not every column of the lines)
+    rows = lines.lazy().filter(when).select("vid", *[value.alias(name) for name, (value, _) in columns.items()]) \
+        .collect()
     if (rows.get_column("vid").diff() == 0).any():
         rows = rows.group_by("vid").agg(*[getattr(pl.col(name), how)() for name, (_, how) in columns.items()])
-    at = rows.get_column("vid") - 1
-    return [pl.Series(name, dtype=rows.schema[name]).extend_constant(None, n_visits).scatter(at, rows.get_column(name))
-            for name in columns]
+    # where each visit's row is (null: none), then one gather per column: scattering text is several times slower
+    at = pl.Series("at", dtype=pl.UInt32).extend_constant(None, n_visits).scatter(
+        rows.get_column("vid") - 1, pl.int_range(rows.height, dtype=pl.UInt32, eager=True))
+    return rows.select(pl.col(name).gather(at) for name in columns).get_columns()
 
 
 def _visits(lines: pl.DataFrame) -> pl.DataFrame:
@@ -57,9 +60,11 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
     is_exit, is_end = event.is_in(list(ev.EXITS)), event.is_in(list(ev.ENDS))
     is_ring = event.is_in(list(ev.RING_FAILURES))
     t, agent = (pl.col("t_us"), "min"), (pl.col("agent"), "max")
-    # lines are sorted by visit and time: a visit's first line has its first time
-    first = lines.filter((pl.col("vid") != pl.col("vid").shift(1)).fill_null(True)).select(
-        "vid", "cid", "callid", "queue", pl.col("t_us").alias("first_t"))
+    # lines are sorted by visit and time: a visit's first line has its first time, its last line its last
+    starts = lines.select(pl.arg_where((pl.col("vid") != pl.col("vid").shift(1)).fill_null(True))).to_series()
+    ends = starts.shift(-1, fill_value=lines.height) - 1
+    first = lines.select("vid", "cid", "callid", "queue", pl.col("t_us").alias("first_t"))[starts].with_columns(
+        lines.get_column("t_us").gather(ends).alias("last_t"), (ends - starts + 1).cast(pl.Int64).alias("n_lines"))
     n = first.height
     visits = first.with_columns(
         *_kind(lines, is_enter, {"enter_t": t, "callerid": (pl.col("callerid"), "max")}, n),
@@ -72,8 +77,8 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
         # the last ring failure's agent: epoch microseconds have 16 digits (2001-2286), so the text sorts by time
         *_kind(lines, is_ring, {"ring_key": (pl.col("t_us").cast(pl.Utf8) + pl.col("agent"), "max")}, n),
     ).with_columns(pl.col("ring_key").str.slice(16).alias("ring_agent"))
-    rna = (lines.filter(event == ev.RINGNOANSWER).group_by(["vid", "agent"])
-           .agg(pl.col("ring_ms").sum().alias("rna_ms")))
+    rna = (lines.lazy().filter(event == ev.RINGNOANSWER).group_by(["vid", "agent"])
+           .agg(pl.col("ring_ms").sum().alias("rna_ms")).collect())
     answered = pl.col("connect_t").is_not_null() | pl.col("end_t").is_not_null()
     visits = visits.with_columns(
         answered.alias("answered"),
@@ -131,20 +136,19 @@ def build_calls(lines: pl.DataFrame, source: str) -> CallRows:
         (new_queue.fill_null(True) | (pl.col("event") == ev.ENTER)).cum_sum().alias("vid"))
     lines = lines.with_columns(pl.col("cid").set_sorted())
     visits = _visits(lines)
-    per_call = lines.group_by("cid").agg(
-        pl.col("callid").first(), pl.col("t_us").max().alias("last_t"), pl.len().alias("n_lines"))
     one_visit = not (visits.get_column("cid").diff() == 0).any()
     if one_visit:  # the usual log: a call is one visit, already in call order (no regrouping, no re-sorting)
         contacts = visits.select(
             "cid", pl.col("enqueued_t").alias("arrived_t"), pl.max_horizontal("end_t", "exit_t").alias("ended_t"),
-            pl.col("open").alias("is_open"), _customer(pl.col("callerid")))
+            pl.col("open").alias("is_open"), _customer(pl.col("callerid")), "callid", "last_t", "n_lines")
     else:
         contacts = visits.sort(["cid", "enqueued_t"]).group_by("cid").agg(
             pl.col("enqueued_t").min().alias("arrived_t"),
             pl.max_horizontal(pl.col("end_t").max(), pl.col("exit_t").max()).alias("ended_t"),
             pl.col("open").any().alias("is_open"),
-            pl.col("callerid").filter(pl.col("callerid").fill_null("") != "").first().alias("customer_id"))
-    contacts = contacts.join(per_call, on="cid").with_columns(pl.lit("inbound").alias("direction"))
+            pl.col("callerid").filter(pl.col("callerid").fill_null("") != "").first().alias("customer_id"),
+            pl.col("callid").first(), pl.col("last_t").max(), pl.col("n_lines").sum())
+    contacts = contacts.with_columns(pl.lit("inbound").alias("direction"))
     # A version with more lines is newer even within the same second: +1 µs per line breaks the tie.
     contacts = contacts.with_columns((pl.col("last_t") + pl.col("n_lines")).alias("updated_t"))
     if one_visit:

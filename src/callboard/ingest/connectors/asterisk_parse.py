@@ -165,7 +165,8 @@ def _from_end(split: pl.DataFrame) -> list[pl.Series]:
     rows = split.select(pl.arg_where(_is("ATTENDEDTRANSFER"))).to_series()
     parts = split[rows].select(pl.col("raw").str.split("|").alias("_p"))
     return [pl.Series(name, dtype=pl.Utf8).extend_constant(None, split.height).scatter(
-        rows, parts.select(pl.col("_p").list.get(i, null_on_oob=True)).to_series()) for name, i in (("m3", -3), ("m2", -2))]
+        rows, parts.select(pl.col("_p").list.get(i, null_on_oob=True)).to_series())
+        for name, i in (("m3", -3), ("m2", -2))]
 
 
 def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:

@@ -70,8 +70,8 @@ def _call_deltas(working: pl.DataFrame, dropped: pl.DataFrame) -> pl.DataFrame:
     connects = working.filter(pl.col("event") == ev.CONNECT)
     ends = working.filter(pl.col("event").is_in(list(ev.ENDS)))
     starts = connects.filter(pl.col("new")).select("agent", "t_us", "ord", pl.lit(1).alias("delta"))
-    stops = ends.filter(pl.col("new")).join(connects.select("callid", "agent").unique(), on=["callid", "agent"],
-                                            how="semi").select("agent", "t_us", "ord", pl.lit(-1).alias("delta"))
+    stops = ends.filter(pl.col("new")).join(connects.select("callid", "agent"), on=["callid", "agent"], how="semi") \
+        .select("agent", "t_us", "ord", pl.lit(-1).alias("delta"))
     counted = dropped.filter((pl.col("event") == ev.CONNECT) & ~pl.col("new"))
     unended = counted.join(dropped.filter(pl.col("event").is_in(list(ev.ENDS)) & ~pl.col("new"))
                            .select("callid", "agent"), on=["callid", "agent"], how="anti")

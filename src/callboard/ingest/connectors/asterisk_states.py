@@ -85,6 +85,15 @@ def _member_delta(e: pl.DataFrame) -> pl.Series:
         rows, delta.to_series().cast(pl.Int64))
 
 
+def _by_agent_and_time(e: pl.DataFrame) -> pl.DataFrame:
+    """`e` sorted by agent, time and file order. A log is written in time order, so a stable sort by agent of the
+    events in file order is usually that order already (two integer sorts, about half the cost of the three-key
+    sort); when some agent's times go back, the three-key sort."""
+    e = e.sort("ord").sort("_aid", maintain_order=True)
+    back = (pl.col("_aid") == pl.col("_aid").shift(1)) & (pl.col("t_us") < pl.col("t_us").shift(1))
+    return e.sort(["_aid", "t_us", "ord"]) if e.select(back.any()).item() else e
+
+
 def _carried_frame(context: dict[str, AgentContext]) -> pl.DataFrame:
     rows = [(a, c.state, c.reason, c.since_us, c.base + _SEP + (c.base_reason or ""), c.active_calls,
              len(c.queues)) for a, c in context.items()]
@@ -114,7 +123,7 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
     else:  # a first read: nothing carried to join
         e = e.with_columns(*[pl.lit(None, dtype).alias(name) for name, dtype in carried.schema.items()
                              if name != "agent"], pl.lit(None, pl.Int64).alias("was_member"))
-    e = e.sort(["_aid", "t_us", "ord"])
+    e = _by_agent_and_time(e)
     # Sorted by agent, each agent is a run: windows become run-aware shifts and cumulative sums (see _within).
     first = (pl.col("_aid") != pl.col("_aid").shift(1)).fill_null(True)
     e = e.with_columns(first.alias("_first"))
