@@ -20,7 +20,9 @@ from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
 from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
 from callboard.metrics.org_rules import OrgRules, format_number
+from callboard.metrics import sql_template
 from callboard.metrics.query import KpiRequest, compile_request, per_row_rules
+from callboard.metrics.sql_template import SqlTemplate
 from callboard.store.base import AnalyticsStore
 
 T = TypeVar("T")
@@ -111,6 +113,7 @@ class KpiService:
         self.settings = settings
         self.clock = clock
         self._sql_cache: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
+        self._templates: dict[tuple[object, ...], SqlTemplate | None] = {}
         self.result_cache_entries = result_cache_entries  # 0: no result cache
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._results_version: object = None
@@ -241,16 +244,32 @@ class KpiService:
         key = (tuple((m.resolved_name, m.from_settings) for m in request.metrics), request.by, request.period, request.where,
                request.time_zone, request.org_rules)
         if key not in self._sql_cache:
-            expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
             if len(self._sql_cache) >= 512:
                 self._sql_cache.pop(next(iter(self._sql_cache)))
-            self._sql_cache[key] = (self.store.to_sql(expr), dims)
+            self._sql_cache[key] = self._compile_sql(request)
         sql, dims = self._sql_cache[key]
         if not self.facts_of(request.metrics) <= VERSIONED_FACTS:
             return run_sql(sql), dims
         table = self.cached(("kpi", *key), lambda: run_sql(sql),
                             keep=lambda t: getattr(t, "num_rows", RESULT_CACHE_MAX_ROWS + 1) <= RESULT_CACHE_MAX_ROWS)
         return table, dims
+
+    def _compile_sql(self, request: KpiRequest) -> tuple[str, list[str]]:
+        """SQL for the request: its shape's template filled with its values (metrics/sql_template.py), else
+        compiled directly."""
+        shape = sql_template.shape(request)
+        if shape not in self._templates:
+            if len(self._templates) >= 512:
+                self._templates.pop(next(iter(self._templates)))
+            sentinel = sql_template.sentinel_request(request)
+            expr, dims = compile_request(sentinel, catalog=self.catalog, ctx=self._context())
+            self._templates[shape] = SqlTemplate.build(self.store.to_sql(expr), dims, sentinel)
+        template = self._templates[shape]
+        sql = template.fill(request) if template is not None else None
+        if sql is not None and template is not None:
+            return sql, list(template.dims)
+        expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
+        return self.store.to_sql(expr), dims
 
     def facts_of(self, metrics: tuple[ResolvedMetric, ...] | list[ResolvedMetric]) -> set[str]:
         return {self.catalog.measures[m].fact for metric in metrics for m in self.catalog.measure_names(metric.metric)}
