@@ -72,8 +72,8 @@ def test_period_outside_data_gives_nulls_not_zero(data_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["kpi", "-m", "servce_level"], "unknown metric 'servce_level'"),
-        (["kpi", "-m", "offered", "--by", "agnet"], "unknown dimension 'agnet'"),
+        (["kpi", "-m", "servce_level"], "unknown metric 'servce_level' (did you mean service_level"),
+        (["kpi", "-m", "offered", "--by", "agnet"], "unknown dimension 'agnet' (did you mean agent?"),
         (["kpi", "-m", "service_level(treshold_s=3)"], "has no parameter 'treshold_s'"),
         (["kpi", "-m", "offered", "--from", "2026-02-30"], "--from '2026-02-30' is not a date"),
         (["kpi", "-m", "offered", "--where", "queue"], "is not DIMENSION=VALUE"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class CallboardError(Exception):
     """Base of every error Callboard raises on purpose. The message says what, where and how to fix."""
@@ -49,7 +51,9 @@ class EngineUnsupported(CallboardError):
 
 
 def unknown_name(kind: str, name: str, valid: list[str] | tuple[str, ...]) -> NotFound:
-    """An unknown-name error that lists the valid names, so the user can fix the typo."""
+    """An unknown-name error that names the closest valid names first, then lists the valid names."""
     shown = ", ".join(sorted(valid)[:60])
     more = "" if len(valid) <= 60 else f" (and {len(valid) - 60} more)"
-    return NotFound(f"unknown {kind} '{name}'", hint=f"valid {kind}s: {shown}{more}")
+    close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.6)
+    guess = f"did you mean {' or '.join(close)}? " if close else ""
+    return NotFound(f"unknown {kind} '{name}'", hint=f"{guess}valid {kind}s: {shown}{more}")
