@@ -67,8 +67,9 @@ def _spoiled(good: pl.DataFrame, broken: pl.DataFrame, old_bad: dict[str, int]) 
 def _call_deltas(working: pl.DataFrame, dropped: pl.DataFrame) -> pl.DataFrame:
     """On-contact +1/-1 for the agent timeline: a new CONNECT starts a call, a new end line stops one
     whose CONNECT was seen; a call given up (quarantined or too old) stops where its lines stop."""
-    connects = working.filter(pl.col("event") == ev.CONNECT)
-    ends = working.filter(pl.col("event").is_in(list(ev.ENDS)))
+    needed = working.select("callid", "agent", "t_us", "ord", "new", "event")  # the filters gather these alone
+    connects = needed.filter(pl.col("event") == ev.CONNECT)
+    ends = needed.filter(pl.col("event").is_in(list(ev.ENDS)))
     starts = connects.filter(pl.col("new")).select("agent", "t_us", "ord", pl.lit(1).alias("delta"))
     stops = ends.filter(pl.col("new")).join(connects.select("callid", "agent"), on=["callid", "agent"], how="semi") \
         .select("agent", "t_us", "ord", pl.lit(-1).alias("delta"))
@@ -91,7 +92,7 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     ok = good.select(*_WORK_COLUMNS)  # narrow before filtering, sorting and grouping: the raw text stays behind
     ok = ok.join(spoiled.select("ord"), on="ord", how="anti") if spoiled.height else ok
     is_call = pl.col("event").is_in(sorted(ev.CALL_EVENTS))
-    calls = ok.filter(is_call).select(*_CALL_COLUMNS)  # fewer columns to sort and group
+    calls = ok.select(*_CALL_COLUMNS).filter(is_call)  # fewer columns to gather, sort and group
     all_new = not carried.carry  # a first read: every call is touched (no joins over a million lines)
     touched = calls.clear().select("callid") if all_new else calls.filter(pl.col("new")).select("callid").unique()
     working = calls if all_new else calls.join(touched, on="callid", how="semi")

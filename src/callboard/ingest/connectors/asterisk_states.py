@@ -143,11 +143,10 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
         pl.when(pl.col("active") > 0).then(pl.lit("on_contact")).otherwise(pl.col("base")).alias("state"),
         pl.when((pl.col("active") > 0) | (pl.col("base_reason") == "")).then(None).otherwise(pl.col("base_reason"))
         .alias("reason"))
-    # the last row of each (agent, time): the frame is sorted, so it is the row before a new agent or time (lazily,
-    # so the filter gathers only the columns kept, not the whole timeline)
-    at = e.lazy().filter(((pl.col("_aid") != pl.col("_aid").shift(-1)) | (pl.col("t_us") != pl.col("t_us").shift(-1)))
-                         .fill_null(True)).select("_aid", "agent", "t_us", "state", "reason", "c_state", "c_reason") \
-        .collect()
+    # the last row of each (agent, time): the frame is sorted, so it is the row before a new agent or time (the
+    # columns the changes need, selected first: the filter gathers them alone, into one chunk)
+    at = e.select("_aid", "agent", "t_us", "state", "reason", "c_state", "c_reason").filter(
+        ((pl.col("_aid") != pl.col("_aid").shift(-1)) | (pl.col("t_us") != pl.col("t_us").shift(-1))).fill_null(True))
     first_at = (pl.col("_aid") != pl.col("_aid").shift(1)).fill_null(True)
     reason = pl.col("reason").fill_null("")
     state_before = pl.when(first_at).then(pl.col("c_state")).otherwise(pl.col("state").shift(1))
