@@ -63,6 +63,11 @@ EVENT_IDS: dict[str, int] = {name: i for i, name in enumerate(sorted(
     ev.CALL_EVENTS | ev.AGENT_EVENTS | ev.INFO_EVENTS | {ev.OUTCALL}), start=1)}  # 0: any other event
 
 
+# each event id's tie order (asterisk_events.RANK; 1 for any other event)
+_RANKS = pl.Series("rank", [1] + [ev.RANK.get(name, 1) for name in sorted(EVENT_IDS, key=EVENT_IDS.__getitem__)],
+                   dtype=pl.Int8)
+
+
 def _field(i: int) -> pl.Expr:
     return pl.col("_p").list.get(i, null_on_oob=True)
 
@@ -197,5 +202,5 @@ def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(_in("event", [*ev.PAUSES, *ev.UNPAUSES])).then(pl.col("d1")).alias("reason"),
         (_is("ADDMEMBER") & (pl.col("d1") == "PAUSED")).alias("paused"),
         pl.when(_is(ev.OUTCALL)).then(pl.col("d1")).alias("status"),
-        pl.col("event").replace_strict(ev.RANK, default=1, return_dtype=pl.Int8).alias("rank"),
+        pl.lit(_RANKS).gather(pl.col("_e")).alias("rank"),  # by event id: a lookup, not a hash of the name
     )
