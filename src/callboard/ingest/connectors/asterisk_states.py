@@ -22,7 +22,6 @@ import polars as pl
 
 from callboard.ingest.connectors import asterisk_events as ev
 
-_SEP = "\x1f"
 _EVENTS_SCHEMA = {"agent": pl.Utf8, "t_us": pl.Int64, "ord": pl.Int64, "member_queue": pl.Utf8,
                   "member_flag": pl.Int64, "base_state": pl.Utf8, "base_reason": pl.Utf8, "delta": pl.Int64,
                   "leave": pl.Boolean}
@@ -95,10 +94,11 @@ def _by_agent_and_time(e: pl.DataFrame) -> pl.DataFrame:
 
 
 def _carried_frame(context: dict[str, AgentContext]) -> pl.DataFrame:
-    rows = [(a, c.state, c.reason, c.since_us, c.base + _SEP + (c.base_reason or ""), c.active_calls,
+    rows = [(a, c.state, c.reason, c.since_us, c.base, c.base_reason or "", c.active_calls,
              len(c.queues)) for a, c in context.items()]
     return pl.DataFrame(rows, orient="row", schema={
         "agent": pl.Utf8, "c_state": pl.Utf8, "c_reason": pl.Utf8, "c_since": pl.Int64, "c_base": pl.Utf8,
+        "c_base_reason": pl.Utf8,
         "c_active": pl.Int64, "c_members": pl.Int64})
 
 
@@ -133,12 +133,14 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
         (pl.col("c_active").fill_null(0) + _within(pl.col("delta"))).alias("active"))
     base = pl.when(pl.col("leave") & (pl.col("members") <= 0)).then(pl.lit("offline")) \
         .when(pl.col("leave")).then(None).otherwise(pl.col("base_state"))
-    key = pl.when(base.is_not_null()).then(base + _SEP + pl.col("base_reason").fill_null(""))
-    # an agent's first row always has a base (its own, the carried one or 'available'): ffill stays in the run
-    e = e.with_columns(pl.when(pl.col("_first")).then(pl.coalesce(key, "c_base", pl.lit("available" + _SEP)))
-                       .otherwise(key).forward_fill().alias("base_key"))
-    e = e.drop("base_reason").with_columns(pl.col("base_key").str.split_exact(_SEP, 1)
-                                           .struct.rename_fields(["base", "base_reason"]).alias("_b")).unnest("_b")
+    # an agent's first row always has a base (its own, the carried one or 'available'), so filling each base and
+    # its reason forward stays within the agent's run; the two fill together (a reason always comes with its base)
+    first_base = pl.coalesce("c_base", pl.lit("available"))
+    e = e.with_columns(
+        pl.when(base.is_not_null()).then(base).when(pl.col("_first")).then(first_base).forward_fill().alias("base"),
+        pl.when(base.is_not_null()).then(pl.col("base_reason").fill_null(""))
+        .when(pl.col("_first")).then(pl.when(pl.col("c_base").is_not_null()).then(pl.col("c_base_reason")).otherwise(
+            pl.lit(""))).forward_fill().alias("base_reason"))
     e = e.with_columns(
         pl.when(pl.col("active") > 0).then(pl.lit("on_contact")).otherwise(pl.col("base")).alias("state"),
         pl.when((pl.col("active") > 0) | (pl.col("base_reason") == "")).then(None).otherwise(pl.col("base_reason"))
