@@ -41,9 +41,10 @@ def _kind(lines: pl.DataFrame, when: pl.Expr, columns: dict[str, tuple[pl.Expr, 
           ) -> list[pl.Series]:
     """Per-visit values of one event kind (`name: (value, "min"|"max")`), one Series of length `n_visits`
     indexed by visit id - 1. Only the kind's lines are read; a kind logged twice in a visit is aggregated."""
-    # lazily, so the filter gathers only the columns selected (not every column of the lines)
+    # lazily, so the filter gathers only the columns selected (not every column of the lines); in one chunk, so
+    # the gathers below are fast
     rows = lines.lazy().filter(when).select("vid", *[value.alias(name) for name, (value, _) in columns.items()]) \
-        .collect()
+        .collect().rechunk()
     if (rows.get_column("vid").diff() == 0).any():
         rows = rows.group_by("vid").agg(*[getattr(pl.col(name), how)() for name, (_, how) in columns.items()])
     # where each visit's row is (null: none), then one gather per column: scattering text is several times slower

@@ -97,7 +97,8 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     touched = calls.clear().select("callid") if all_new else calls.filter(pl.col("new")).select("callid").unique()
     working = calls if all_new else calls.join(touched, on="callid", how="semi")
     rows = build_calls(working, source)
-    outcalls = build_outcalls(ok.filter((pl.col("event") == ev.OUTCALL) & pl.col("new")), source)
+    outcall_lines = ok.filter((pl.col("event") == ev.OUTCALL) & pl.col("new"))
+    outcalls = [build_outcalls(outcall_lines, source)] if outcall_lines.height else []  # most logs have none
     # what to carry: unfinished calls, and finished ones for LINGER_S of log time; untouched carried calls stay
     untouched = calls.clear() if all_new else calls.join(touched, on="callid", how="anti")
     status = pl.concat([rows.status, untouched.group_by("callid").agg(
@@ -121,7 +122,7 @@ def process(lines: pl.DataFrame, carried: CarryState, source: str) -> ReadResult
     bad.update({k: v for k, v in carried.bad.items() if k not in bad})
     bad = {k: v for k, v in bad.items() if v >= horizon - OPEN_TIMEOUT_S * _US}
     state = CarryState(tuple(carry_lines.iter_rows()), agents, bad, horizon, carried.lines)
-    tables = _tables(rows, outcalls)
+    tables = _tables(rows, *outcalls)
     tables["agent_states"] = states
     return ReadResult(tables, _rejections(broken, spoiled), state)
 
