@@ -157,7 +157,8 @@ def build_states(events: pl.DataFrame, context: dict[str, AgentContext], source:
     last_of_agent = (pl.col("_aid") != pl.col("_aid").shift(-1)).fill_null(True)
     intervals = changes.select("agent", "state", "reason", pl.col("t_us").alias("start"),
                                pl.when(last_of_agent).then(None).otherwise(pl.col("t_us").shift(-1)).alias("end"))
-    closing = changes.group_by("agent").agg(pl.col("t_us").min().alias("end")).join(
+    # an agent's first change (the frame is sorted by agent and time) closes the interval carried open
+    closing = changes.filter(first_at).select("agent", pl.col("t_us").alias("end")).join(
         carried.filter(pl.col("c_state").is_not_null()), on="agent").select(
         "agent", pl.col("c_state").alias("state"), pl.col("c_reason").alias("reason"),
         pl.col("c_since").alias("start"), "end")
@@ -177,8 +178,10 @@ def _rows(rows: pl.DataFrame, source: str) -> pl.DataFrame:
 def _next_context(e: pl.DataFrame, changes: pl.DataFrame, context: dict[str, AgentContext]
                   ) -> dict[str, AgentContext]:
     result = dict(context)
-    last = e.group_by("agent").agg(pl.col("base").last(), pl.col("base_reason").last(), pl.col("active").last())
-    latest = changes.group_by("agent").agg(pl.col("state").last(), pl.col("reason").last(), pl.col("t_us").last())
+    # both frames are sorted by agent and time: an agent's last row is the one before the next agent
+    last_row = (pl.col("_aid") != pl.col("_aid").shift(-1)).fill_null(True)
+    last = e.select("_aid", "agent", "base", "base_reason", "active").filter(last_row).drop("_aid")
+    latest = changes.select("_aid", "agent", "state", "reason", "t_us").filter(last_row).drop("_aid")
     flags = e.filter(pl.col("member_queue").is_not_null()).group_by(["agent", "member_queue"]).agg(
         pl.col("member_flag").last())
     member_of: dict[str, dict[str, int]] = {}
