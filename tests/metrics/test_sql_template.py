@@ -1,8 +1,8 @@
 """KPI SQL compiled once per request shape and filled with each request's values (metrics/sql_template.py)
 must be exactly the SQL Ibis compiles for that request directly: the same text, word for word.
 
-Every catalog metric is checked (in groups), under groupings, filters (quotes and spaces in values, one and
-several values) and periods (both bounds, one bound, none; a period over the UK's October clock change).
+Every catalog metric is checked (in groups), under groupings, filters (quotes and spaces in values; a template
+made with one value filled with three, and the other way round) and periods (both bounds, one bound, none; a period over the UK's October clock change).
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ SCENARIOS = [
     ((), {}, {}, ("2026-03-01", "2026-03-31"), ("2026-10-20", "2026-11-02")),
     (("agent", "day"), {"agent": ["a1"]}, {"agent": ["o'brien"]}, ("2026-03-02", "2026-03-02"),
      ("2026-10-25", "2026-10-25")),
-    (("team", "week"), {"team": ["t1", "t2"]}, {"team": ["night shift", "Ops ''B''"]}, ("2026-01-01", None),
+    (("team", "week"), {"team": ["t1"]}, {"team": ["night shift", "Ops ''B''", "t3"]}, ("2026-01-01", None),
      ("2026-06-30", None)),
+    (("agent",), {"agent": ["a1", "a2", "a3"]}, {"agent": ["a9"]}, ("2026-03-01", "2026-03-31"),
+     ("2026-04-01", "2026-04-30")),
     (("queue", "interval_30"), {"queue": ["q1"], "channel": ["voice"]}, {"queue": ["q 2"], "channel": ["chat"]},
      None, None),
     (("channel", "month"), {}, {}, (None, "2026-03-31"), (None, "2027-01-01")),
@@ -96,6 +98,9 @@ def test_the_service_answers_a_second_agent_from_the_template_with_that_agents_n
         for agent, aht in (("a1", 150.0), ("a2", 60.0), ("a1", 150.0)):
             rows = rt.kpi.query(metrics=["aht_s", "handled"], where={"agent": [agent]}, from_date=day, to_date=day).rows
             assert rows[0]["aht_s"] == pytest.approx(aht)
-        assert len(rt.kpi._templates) == 1  # one shape, three requests
+        both = rt.kpi.query(metrics=["aht_s", "handled"], where={"agent": ["a1", "a2"]}, from_date=day, to_date=day)
+        # (100 + 200 + 60) / 3 = 120 s over 3 handled
+        assert (both.rows[0]["aht_s"], both.rows[0]["handled"]) == (pytest.approx(120.0), 3)
+        assert len(rt.kpi._templates) == 1  # one shape, four requests, one and two agents
     finally:
         rt.close()

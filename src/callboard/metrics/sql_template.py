@@ -3,17 +3,18 @@
 Building a request's Ibis expression and compiling it to SQL costs 0.3-0.8 s, often far more than running
 it (an agent page at demo size runs ten requests of about 0.07 s each). Pages ask the same questions for
 another agent, team or period all the time, so the SQL is compiled once per request *shape* (metrics,
-grouping, which dimensions are filtered and by how many values, which period bounds are set, time zone,
-organisation rules) with sentinel values in place of the period bounds and filter values, and each request
-fills in its own values as text.
+grouping, which dimensions are filtered, which period bounds are set, time zone, organisation rules) with
+sentinel values in place of the period bounds and filter values, and each request fills in its own values
+as text.
 
-A value reaches the SQL in a few known literal forms: a filter value as a string literal, a period bound as
-a timestamp literal and (agent state facts) as epoch milliseconds, and the period end plus the FCR repeat
-horizon as a timestamp. Each form of each sentinel is replaced with the same form of the real value,
+A value reaches the SQL in a few known literal forms: a filter's values as the list of an `IN (...)` (one
+sentinel string stands for the list, so a supervisor's 13 agents and a manager's 140 share a template), a
+period bound as a timestamp literal and (agent state facts) as epoch milliseconds, and the period end plus
+the FCR repeat horizon as a timestamp. Each form of each sentinel is replaced with the same form of the real value,
 rendered by the same SQL generator. A template in which a filter's sentinel never appears, or after whose
 filling any sentinel text is left, is not used: the request is compiled directly instead.
-tests/metrics/test_sql_template.py checks that filled templates equal directly compiled SQL, character for
-character, over the catalog's metrics, groupings, filters and periods.
+tests/metrics/test_sql_template.py checks that filled templates equal directly compiled SQL, word for word,
+over the catalog's metrics, groupings, filters (one value and several) and periods.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def shape(request: KpiRequest) -> tuple[object, ...]:
     """What the compiled SQL depends on besides the period bounds' and filter values' values."""
     period = request.period
     bounds = (None, None) if period is None else (period.start_utc is not None, period.end_utc is not None)
-    where = tuple((dim, len(values)) for dim, values in request.where)
+    where = tuple((dim, bool(values)) for dim, values in request.where)
     metrics = tuple((m.resolved_name, m.from_settings) for m in request.metrics)
     return (metrics, request.by, bounds, where, request.time_zone, request.org_rules)
 
@@ -51,7 +52,7 @@ def sentinel_request(request: KpiRequest) -> KpiRequest:
     if period is not None:
         period = Period(_SENTINEL_START if period.start_utc is not None else None,
                         _SENTINEL_END if period.end_utc is not None else None, None, None)
-    where = tuple((dim, tuple(_SENTINEL_VALUE.format(i, j) for j in range(len(values))))
+    where = tuple((dim, (_SENTINEL_VALUE.format(i, 0),) if values else ())
                   for i, (dim, values) in enumerate(request.where))
     return replace(request, period=period, where=where)
 
@@ -88,7 +89,8 @@ def _forms(start: dt.datetime | None, end: dt.datetime | None, where: tuple[tupl
         forms += [timestamp_sql(start), _ms(start)]
     if end is not None:
         forms += [timestamp_sql(end), _ms(end), timestamp_sql(_horizon(end, request))]
-    forms += [string_sql(v) for _, values in where for v in values]
+    # A filter is `column IN (v1, v2, ...)`: the template's one sentinel value stands for the whole list.
+    forms += [", ".join(string_sql(v) for v in values) for _, values in where if values]
     return forms
 
 
