@@ -118,6 +118,10 @@ def _checks() -> list[tuple[pl.Expr, str, pl.Expr]]:
     return checks
 
 
+def _number(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.UInt32, strict=False).cast(pl.Int64).alias(f"{column}_n")
+
+
 def _pick(events: Sequence[str], column: str) -> pl.Expr:
     return pl.when(_in("event", events)).then(pl.col(f"{column}_n"))
 
@@ -176,17 +180,19 @@ def _from_end(split: pl.DataFrame) -> list[pl.Series]:
 
 def parse_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """Split and check every line; add the typed columns the call and state builders read."""
-    split = frame.with_columns(pl.col("raw").str.split("|").alias("_p"))  # a list split beats splitn's struct
-    split = split.with_columns(
-        pl.col("_p").list.len().cast(pl.Int64).alias("n"),
+    numbers = sorted({_data(rule.index) for rule in ev.NUMBER_FIELDS})
+    by_position = [c for c in numbers if c.startswith("d")]
+    # one lazy query: polars runs the split, the field picks and the casts on both cores (as separate eager steps
+    # the split ran on one)
+    split = frame.lazy().with_columns(pl.col("raw").str.split("|").alias("_p")).with_columns(
+        pl.col("_p").list.len().cast(pl.Int64).alias("n"),  # a list split beats splitn's struct
         *[_field(i).alias(name) for i, name in enumerate(_NAMES)],
     ).drop("_p").with_columns(
-        pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"))
-    split = split.with_columns(_from_end(split))
-    numbers = sorted({_data(rule.index) for rule in ev.NUMBER_FIELDS})
-    split = split.with_columns(
+        pl.col("event").replace_strict(EVENT_IDS, default=0, return_dtype=pl.Int16).alias("_e"),
         pl.col("epoch").cast(pl.Float64, strict=False).alias("_s"),
-        *[pl.col(c).cast(pl.UInt32, strict=False).cast(pl.Int64).alias(f"{c}_n") for c in numbers])
+        *[_number(c) for c in by_position]).collect()
+    split = split.with_columns(_from_end(split))
+    split = split.with_columns(_number(c) for c in numbers if c not in by_position)
     checked = _errors(split)
     return checked.with_columns(
         (pl.col("_s") * 1_000_000).round().cast(pl.Int64, strict=False).alias("t_us"),
