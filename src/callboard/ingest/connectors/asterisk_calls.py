@@ -176,13 +176,14 @@ def build_calls(lines: pl.DataFrame, source: str) -> CallRows:
     contacts = contacts.with_columns((pl.col("last_t") + pl.col("n_lines")).alias("updated_t"))
     if one_visit:
         visits = visits.with_columns(pl.lit("inbound").alias("direction"), _customer(pl.col("callerid")))
-        closed = visits.filter(pl.col("outcome").is_not_null())
-        answered = visits.filter(pl.col("answered"))
+        closed = visits.lazy().filter(pl.col("outcome").is_not_null())
+        answered = visits.lazy().filter(pl.col("answered"))
     else:
         dims = contacts.select("cid", "direction", "customer_id")
         closed = visits.filter(pl.col("outcome").is_not_null()).join(dims, on="cid").sort(
-            ["cid", "enqueued_t", "first_t", "vid"])
-        answered = visits.filter(pl.col("answered")).join(dims, on="cid").sort(["cid", "dequeued_t", "vid"])
+            ["cid", "enqueued_t", "first_t", "vid"]).lazy()
+        answered = visits.filter(pl.col("answered")).join(dims, on="cid").sort(["cid", "dequeued_t", "vid"]).lazy()
+    # lazily and together: each filter gathers only the columns its table reads, the two run side by side
     entries = closed.select(
         pl.lit(source).alias("source"), pl.col("callid").alias("contact_id"),
         _seq("entry_seq"), pl.col("queue").alias("queue_id"),
@@ -198,6 +199,7 @@ def build_calls(lines: pl.DataFrame, source: str) -> CallRows:
         (pl.col("end_call_s") * 1000).alias("talk_ms"), *_unlogged(),
         contacting.alias("contacting_ms"), pl.lit(None, pl.Int64).alias("voicemail_ms"),
         pl.col("end_event").is_in(list(ev.TRANSFERS)).fill_null(False).alias("transferred_out"))
+    entries, segments = pl.collect_all([entries, segments])
     status = contacts.select("callid", "is_open", pl.col("last_t").alias("last_t_us"))
     return CallRows(_contact_rows(contacts, source), entries, segments, status)
 
