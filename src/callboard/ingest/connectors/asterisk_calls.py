@@ -37,14 +37,10 @@ def _when(condition: pl.Expr, column: str) -> pl.Expr:
     return pl.when(condition).then(pl.col(column))
 
 
-def _kind(lines: pl.DataFrame, when: pl.Expr, columns: dict[str, tuple[pl.Expr, str]], n_visits: int
-          ) -> list[pl.Series]:
-    """Per-visit values of one event kind (`name: (value, "min"|"max")`), one Series of length `n_visits`
-    indexed by visit id - 1. Only the kind's lines are read; a kind logged twice in a visit is aggregated."""
-    # lazily, so the filter gathers only the columns selected (not every column of the lines); in one chunk, so
-    # the gathers below are fast
-    rows = lines.lazy().filter(when).select("vid", *[value.alias(name) for name, (value, _) in columns.items()]) \
-        .collect().rechunk()
+def _kind(rows: pl.DataFrame, columns: dict[str, tuple[pl.Expr, str]], n_visits: int) -> list[pl.Series]:
+    """Per-visit values of one event kind (`name: (value, "min"|"max")`) from the kind's lines (`vid` and the
+    values), one Series of length `n_visits` indexed by visit id - 1; a kind logged twice in a visit is aggregated."""
+    rows = rows.rechunk()  # in one chunk, so the gathers below are fast
     if (rows.get_column("vid").diff() == 0).any():
         rows = rows.group_by("vid").agg(*[getattr(pl.col(name), how)() for name, (_, how) in columns.items()])
     # where each visit's row is (null: none), then one gather per column: scattering text is several times slower
@@ -66,20 +62,27 @@ def _visits(lines: pl.DataFrame) -> pl.DataFrame:
     ends = starts.shift(-1, fill_value=lines.height) - 1
     first = lines.select("vid", "cid", "callid", "queue", pl.col("t_us").alias("first_t"))[starts].with_columns(
         lines.get_column("t_us").gather(ends).alias("last_t"), (ends - starts + 1).cast(pl.Int64).alias("n_lines"))
-    n = first.height
-    visits = first.with_columns(
-        *_kind(lines, is_enter, {"enter_t": t, "callerid": (pl.col("callerid"), "max")}, n),
-        *_kind(lines, is_connect, {"connect_t": t, "connect_agent": agent, "connect_hold_s": (pl.col("hold_s"), "min"),
-                                   "connect_ring_ms": (pl.col("ring_ms"), "min")}, n),
-        *_kind(lines, is_exit, {"exit_t": t, "exit_event": (event, "max"), "exit_wait_s": (pl.col("wait_s"), "min"),
-                                "exit_agent": agent}, n),
-        *_kind(lines, is_end, {"end_t": t, "end_event": (event, "max"), "end_agent": agent,
-                               "end_hold_s": (pl.col("hold_s"), "min"), "end_call_s": (pl.col("call_s"), "min")}, n),
+    kinds = [
+        (is_enter, {"enter_t": t, "callerid": (pl.col("callerid"), "max")}),
+        (is_connect, {"connect_t": t, "connect_agent": agent, "connect_hold_s": (pl.col("hold_s"), "min"),
+                      "connect_ring_ms": (pl.col("ring_ms"), "min")}),
+        (is_exit, {"exit_t": t, "exit_event": (event, "max"), "exit_wait_s": (pl.col("wait_s"), "min"),
+                   "exit_agent": agent}),
+        (is_end, {"end_t": t, "end_event": (event, "max"), "end_agent": agent, "end_hold_s": (pl.col("hold_s"), "min"),
+                  "end_call_s": (pl.col("call_s"), "min")}),
         # the last ring failure's agent: epoch microseconds have 16 digits (2001-2286), so the text sorts by time
-        *_kind(lines, is_ring, {"ring_key": (pl.col("t_us").cast(pl.Utf8) + pl.col("agent"), "max")}, n),
-    ).with_columns(pl.col("ring_key").str.slice(16).alias("ring_agent"))
-    rna = (lines.lazy().filter(event == ev.RINGNOANSWER).group_by(["vid", "agent"])
-           .agg(pl.col("ring_ms").sum().alias("rna_ms")).collect())
+        (is_ring, {"ring_key": (pl.col("t_us").cast(pl.Utf8) + pl.col("agent"), "max")}),
+    ]
+    # each kind's lines lazily (the filter gathers only the columns selected), all kinds collected side by side
+    *kind_rows, rna = pl.collect_all(
+        [lines.lazy().filter(when).select("vid", *[value.alias(name) for name, (value, _) in columns.items()])
+         for when, columns in kinds]
+        + [lines.lazy().filter(event == ev.RINGNOANSWER).group_by(["vid", "agent"])
+           .agg(pl.col("ring_ms").sum().alias("rna_ms"))])
+    n = first.height
+    visits = first.with_columns(*[series for rows, (_, columns) in zip(kind_rows, kinds, strict=True)
+                                  for series in _kind(rows, columns, n)]) \
+        .with_columns(pl.col("ring_key").str.slice(16).alias("ring_agent"))
     answered = pl.col("connect_t").is_not_null() | pl.col("end_t").is_not_null()
     visits = visits.with_columns(
         answered.alias("answered"),
