@@ -82,8 +82,8 @@ class QueueLogConnector:
         batch.rows_read = int(lines.get_column("new").sum())
         result = process(lines, carried, context.source)
         for name, frame in result.tables.items():
-            if frame.height:
-                batch.add(name, frame.to_arrow())
+            if frame.height:  # in one chunk: the store writes a table of many small Arrow chunks 40% slower
+                batch.add(name, frame.rechunk().to_arrow())
         batch.rejections = result.rejections
         state = dataclasses.replace(result.state, lines=found.lines)
         batch.cursor = Cursor(self.name, context.stream, found.position, found.fingerprint,
