@@ -52,6 +52,10 @@ def _register(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> list[str]:
     names = []
     for name, table in batch.tables.items():
         # DuckDB scans a one-chunk Arrow table on one thread; row-group-sized batches let it use all cores.
+        # Many small chunks (a lazily built table) are slower still: they are merged first (queue_log: 1.4 s
+        # for its tables in one chunk, 1.95 s in eight).
+        if table.num_columns and table.column(0).num_chunks > 1:
+            table = table.combine_chunks()
         chunked = pa.Table.from_batches(table.to_batches(max_chunksize=_CHUNK_ROWS), schema=table.schema)
         con.register(f"_in_{name}", chunked)
         names.append(f"_in_{name}")
