@@ -125,7 +125,7 @@ class SqlTemplate:
         if not values:
             return self.sql
         sql = self.pattern.sub(lambda m: values[m.group(0)], self.sql)
-        return None if _pattern(self.sentinels).search(sql) else sql
+        return None if self.pattern.search(sql) else sql  # a sentinel left: compile directly instead
 
 
 def _pattern(forms: list[str] | tuple[str, ...]) -> re.Pattern[str]:
