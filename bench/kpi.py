@@ -140,7 +140,8 @@ def open_service(path: Path, data_dir: Path) -> tuple[DuckDBStore, KpiService]:
     # explicit organisation defaults, so CALLBOARD_* variables cannot move the figures or break the check
     settings = Settings(data_dir=data_dir, time_zone="UTC", service_level_threshold_s=20.0, short_abandon_s=5.0,
                         fcr_window_days=7, survey_window_days=7)
-    return store, KpiService(store=store, catalog=Catalog.load(), settings=settings)
+    # No result cache: every timed run computes the KPIs (the compiled SQL is still reused, as in the server).
+    return store, KpiService(store=store, catalog=Catalog.load(), settings=settings, result_cache_entries=0)
 
 
 def params_of(settings: Settings) -> KpiParams:
