@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from callboard.core.viewer import Viewer
 from callboard.core.errors import InvalidInput
 from callboard.metrics.dimensions import TIME, canonical
+from callboard.metrics.names import display_names, queue_names
 from callboard.metrics.service import KpiService
 from callboard.store.base import AnalyticsStore
 
@@ -97,19 +97,6 @@ class KpiBrowser:
         """agent_id -> display name, for agents whose source gave one (the `agents` table) and the viewer sees."""
         if viewer is not None and viewer.aggregates_only:
             return {}
-        records = _names(self.kpi.store, "agents", "agent_id")
+        records = display_names(self.kpi.store, "agents", "agent_id")
         return {str(r["agent_id"]): str(r["display_name"]) for r in records
                 if r.get("display_name") and (viewer is None or viewer.sees_agent(str(r["agent_id"])))}
-
-
-def queue_names(store: AnalyticsStore) -> dict[str, str]:
-    """queue_id -> display name from the `queues` table, for queues whose source gave one (the pages and the
-    wallboard show the id for the others)."""
-    return {str(r["queue_id"]): str(r["display_name"]) for r in _names(store, "queues", "queue_id")
-            if r.get("display_name")}
-
-
-def _names(store: AnalyticsStore, table: str, key: str) -> list[dict[str, Any]]:
-    expr = store.table(table).select(key, "display_name")
-    result = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)  # type: ignore[attr-defined]
-    return result.to_pylist() if hasattr(result, "to_pylist") else result.to_dict("records")  # type: ignore[no-any-return]

@@ -19,6 +19,7 @@ from callboard.metrics.access import scoped_where
 from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
 from callboard.metrics.dimensions import canonical
 from callboard.metrics.facts import FactContext
+from callboard.metrics.names import queue_ids_named, queue_names
 from callboard.metrics.org_rules import OrgRules, format_number
 from callboard.metrics import sql_template
 from callboard.metrics.query import KpiRequest, compile_request, per_row_rules
@@ -178,6 +179,16 @@ class KpiService:
         where_items = tuple((k, tuple(v)) for k, v in (where or {}).items())
         return KpiRequest(tuple(resolved), tuple(by_list), period, where_items, self.settings.time_zone, rules)
 
+    def _queue_ids(self, where: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A queue filter also finds the queues whose display name it gives (`queue=Billing` -> q_billing)."""
+        if not where.get("queue"):
+            return where
+        try:
+            names = self.cached(("queue_names",), lambda: queue_names(self.store))
+        except Exception:  # noqa: BLE001 - an engine without the queues table (Spark over older Parquet): ids only
+            return where
+        return {**where, "queue": queue_ids_named(names, where["queue"])}
+
     def _context(self) -> FactContext:
         return FactContext(store=self.store, survey_window_days=self.settings.survey_window_days)
 
@@ -187,7 +198,7 @@ class KpiService:
         """`viewer`: the signed-in user; rows are limited to their scope (metrics/access.py). None is the
         trusted local owner (CLI on the data directory's machine, benchmarks)."""
         by_list = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-        where = scoped_where(viewer, by_list, where)
+        where = self._queue_ids(scoped_where(viewer, by_list, where))
         request = self.build_request(metrics=metrics, by=by_list, from_date=from_date, to_date=to_date, where=where)
         table, dims = self._run(request)
         records = table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[union-attr]

@@ -1,0 +1,34 @@
+"""Display names the sources gave for agents and queues (the `agents` and `queues` dimension tables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callboard.store.base import AnalyticsStore
+
+
+def queue_names(store: AnalyticsStore) -> dict[str, str]:
+    """queue_id -> display name from the `queues` table, for queues whose source gave one (the pages and the
+    wallboard show the id for the others)."""
+    return {str(r["queue_id"]): str(r["display_name"]) for r in display_names(store, "queues", "queue_id")
+            if r.get("display_name")}
+
+
+def queue_ids_named(names: dict[str, str], values: list[str]) -> list[str]:
+    """A queue filter's values with the ids of queues whose display name a value gives (any letter case), so
+    `--where queue=Billing` finds queue q_billing as the pages name it. Every value is kept as given too."""
+    by_name: dict[str, list[str]] = {}
+    for queue_id, name in names.items():
+        by_name.setdefault(name.casefold(), []).append(queue_id)
+    out: list[str] = []
+    for value in values:
+        for found in (value, *sorted(by_name.get(value.casefold(), ()))):
+            if found not in out:
+                out.append(found)
+    return out
+
+
+def display_names(store: AnalyticsStore, table: str, key: str) -> list[dict[str, Any]]:
+    expr = store.table(table).select(key, "display_name")
+    result = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)  # type: ignore[attr-defined]
+    return result.to_pylist() if hasattr(result, "to_pylist") else result.to_dict("records")  # type: ignore[no-any-return]
