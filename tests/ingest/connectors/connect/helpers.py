@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from callboard.core.settings import load_settings
+from callboard.records.batch import LoadReport
 from callboard.runtime import Runtime, build_runtime
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,3 +29,20 @@ def rows(rt: Runtime, table: str, *columns: str) -> list[dict[str, Any]]:
     found = rt.store.table(table).to_pyarrow().to_pylist()
     picked = [{c: r[c] for c in columns} for r in found]
     return sorted(picked, key=lambda r: tuple(str(r[c]) for c in columns))
+
+
+@contextmanager
+def loaded_file(tmp_path: Path, name: str, content: str | bytes) -> Iterator[tuple[Runtime, LoadReport]]:
+    """Write `content` to tmp_path/name, load it with connect-ctr into a fresh store, and yield the runtime (closed
+    afterwards) with the load report."""
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    rt = runtime(tmp_path)
+    try:
+        (report,) = rt.ingest.ingest("connect-ctr", [path])
+        yield rt, report
+    finally:
+        rt.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.connectors.connect.helpers import FIXTURES, agent, rows, runtime
+from tests.ingest.connectors.connect.helpers import FIXTURES, agent, loaded_file, rows, runtime
 
 DAY1 = FIXTURES / "ctr_day1.jsonl"
 DAY2 = FIXTURES / "ctr_day2_firehose.json"
@@ -178,14 +178,8 @@ def test_every_file_shape_loads_the_same(tmp_path: Path, shape: str) -> None:
 def test_gzip_export_is_read(tmp_path: Path) -> None:
     import gzip
 
-    path = tmp_path / "ctr.json.gz"
-    path.write_bytes(gzip.compress(DAY2.read_bytes()))
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "ctr.json.gz", gzip.compress(DAY2.read_bytes())) as (_, report):
         assert (report.rows_read, report.loaded, report.rejected) == (3, 3, 0)
-    finally:
-        rt.close()
 
 
 def test_bad_records_are_quarantined_with_field_and_reason(tmp_path: Path) -> None:
@@ -217,11 +211,7 @@ def test_bad_records_are_quarantined_with_field_and_reason(tmp_path: Path) -> No
         "[1, 2, 3]",  # 9: JSON, but not an object
         variant(ContactId="ok-2"),  # 10: loads
     ]
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "bad.jsonl", "\n".join(lines) + "\n") as (rt, report):
         assert (report.rows_read, report.loaded, report.rejected) == (10, 2, 8)
         quarantined = rt.store.table("quarantine").to_pyarrow().to_pylist()
         got = sorted((q["line"], q["field"], q["reason"]) for q in quarantined)
@@ -238,10 +228,8 @@ def test_bad_records_are_quarantined_with_field_and_reason(tmp_path: Path) -> No
         assert [(line, field) for line, field, _ in got] == [(line, field) for line, field, _ in expected]
         for (line, _, reason), (_, _, start) in zip(got, expected):
             assert reason.startswith(f"record {line}: {start}"), reason
-        assert all(q["file"] == str(path) and q["raw"] for q in quarantined)
+        assert all(q["file"] == str(tmp_path / "bad.jsonl") and q["raw"] for q in quarantined)
         assert sorted(c["contact_id"] for c in rows(rt, "contacts", "contact_id")) == ["ok-1", "ok-2"]
-    finally:
-        rt.close()
 
 
 class _Drop:

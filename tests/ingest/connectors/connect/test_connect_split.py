@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from callboard.ingest.connectors.connect_json import recheck, split_records
-from tests.ingest.connectors.connect.helpers import FIXTURES, rows, runtime
+from tests.ingest.connectors.connect.helpers import FIXTURES, loaded_file, rows
 
 _BASE = json.loads((FIXTURES / "ctr_day1.jsonl").read_text(encoding="utf-8").splitlines()[0])
 
@@ -46,32 +46,20 @@ def test_a_cut_inside_a_string_is_caught_and_the_careful_split_keeps_the_value(t
     assert cut.table.num_rows == 3  # the wrong cut: 2 halves + the second record
     careful = recheck(data, file="f", first_line=1, first_record=1, shape=_is_record)
     assert [json.loads(t)["ContactId"] for t in careful.table.column("text").to_pylist()] == ["curly", "plain"]
-    path = tmp_path / "firehose.json"
-    path.write_bytes(data)
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "firehose.json", data) as (rt, report):
         assert (report.rows_read, report.loaded, report.rejected) == (2, 2, 0)
         assert rows(rt, "contacts", "contact_id", "topic") == [
             {"contact_id": "curly", "topic": "a}{b"}, {"contact_id": "plain", "topic": "billing"}]
-    finally:
-        rt.close()
 
 
 def test_firehose_file_with_a_broken_record_loads_its_neighbours(tmp_path: Path) -> None:
     # record 1 good, record 2 cut short (no closing brace), record 3 good: all on one line, as Firehose writes.
     data = (_record("first") + '{"ContactId": "broken", "Channel": ' + _record("third")).encode()
-    path = tmp_path / "firehose.json"
-    path.write_bytes(data)
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "firehose.json", data) as (rt, report):
         assert (report.rows_read, report.loaded, report.rejected) == (3, 2, 1)
         (bad,) = rt.ingest.quarantine_examples(report.batch_id)
         assert bad.line == 1 and bad.reason.startswith("record 2: not valid JSON")
         assert [r["contact_id"] for r in rows(rt, "contacts", "contact_id")] == ["first", "third"]
-    finally:
-        rt.close()
 
 
 def test_lines_mixing_good_a_broken_line_and_a_concatenated_pair(tmp_path: Path) -> None:
@@ -81,17 +69,11 @@ def test_lines_mixing_good_a_broken_line_and_a_concatenated_pair(tmp_path: Path)
         _record("L3a") + _record("L3b"),  # line 3: records 3 and 4, two objects on one line
         _record("L4"),  # line 4: record 5
     ]
-    path = tmp_path / "mixed.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "mixed.jsonl", "\n".join(lines) + "\n") as (rt, report):
         assert (report.rows_read, report.loaded, report.rejected) == (5, 4, 1)
         (bad,) = rt.ingest.quarantine_examples(report.batch_id)
         assert bad.line == 2 and bad.reason.startswith("record 2: not valid JSON")
         assert [r["contact_id"] for r in rows(rt, "contacts", "contact_id")] == ["L1", "L3a", "L3b", "L4"]
-    finally:
-        rt.close()
 
 
 def test_pretty_concatenated_rejection_names_the_line_the_record_starts_on(tmp_path: Path) -> None:
@@ -101,14 +83,8 @@ def test_pretty_concatenated_rejection_names_the_line_the_record_starts_on(tmp_p
     text = first + "\n" + json.dumps(bad, indent=2)
     # the bad record starts after every line end of `first` plus the separator: line count + 2
     expected_line = first.count("\n") + 2
-    path = tmp_path / "pretty.json"
-    path.write_text(text, encoding="utf-8")
-    rt = runtime(tmp_path)
-    try:
-        (report,) = rt.ingest.ingest("connect-ctr", [path])
+    with loaded_file(tmp_path, "pretty.json", text) as (rt, report):
         assert (report.rows_read, report.loaded, report.rejected) == (2, 1, 1)
         (rejected,) = rt.ingest.quarantine_examples(report.batch_id)
         assert rejected.line == expected_line
         assert rejected.reason == "record 2: not an ISO 8601 time: yesterday"
-    finally:
-        rt.close()
