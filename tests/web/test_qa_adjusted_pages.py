@@ -62,14 +62,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         runtime.close()
 
 
+def _block(client: httpx.Client, path: str, start: str, end: str) -> str:
+    """The page's unescaped HTML from `start` to the first `end` after it (the page must answer 200)."""
+    page = client.get(path)
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    block = text[text.index(start):]
+    return block[:block.index(end)]
+
+
 def test_agent_page_shows_raw_and_adjusted(served: Served) -> None:
     x = served.x
     with closing(served.client("sup")) as client:
-        page = client.get("/agents/ben")
-        assert page.status_code == 200
-        text = html.unescape(page.text)
-        block = text[text.index('id="qa-score"'):]
-        block = block[:block.index("</section>")]
+        block = _block(client, "/agents/ben", 'id="qa-score"', "</section>")
         raw = block[block.index('data-qa="raw"'):block.index('data-qa="adjusted"')]
         adjusted = block[block.index('data-qa="adjusted"'):]
         assert f">{x:.1f}<" in raw and "mean of 1 evaluation " in raw
@@ -88,11 +93,7 @@ def test_agent_page_shows_raw_and_adjusted(served: Served) -> None:
 def test_scorecard_qa_slot_keeps_raw_scored_and_shows_adjusted(served: Served) -> None:
     x = served.x
     with closing(served.client("sup")) as client:
-        page = client.get("/scorecards/agent/ben")
-        assert page.status_code == 200
-        text = html.unescape(page.text)
-        row = text[text.index('data-metric="qa_score"'):]
-        row = row[:row.index("</tr>")]
+        row = _block(client, "/scorecards/agent/ben", 'data-metric="qa_score"', "</tr>")
         assert f"adjusted for evaluators {(100 + x) / 2:.1f} ({(100 - x) / 2:+.1f}; raw {x:.1f} is scored)" in row
         assert EXPLANATION in row
         card = client.get("/api/v1/scorecards/agent/ben").json()
