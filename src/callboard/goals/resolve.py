@@ -8,9 +8,8 @@ settings (the FCR window, the survey window) are fixed in the goal's metric when
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import replace
+from typing import Any
 
 from callboard.metrics.catalog import ResolvedMetric
 from callboard.metrics.org_rules import PER_ROW_SETTINGS

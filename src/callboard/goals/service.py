@@ -19,6 +19,7 @@ from callboard.goals.periods import PeriodBounds, period_bounds
 from callboard.goals.progress import GoalProgress, Measurable, measure, member_value
 from callboard.goals.resolve import resolve_goal_metric
 from callboard.goals.suggest import Suggestion, suggest_from_kpi
+from callboard.metrics.org_rules import OrgRules
 from callboard.org import audit
 from callboard.org.org import OrgService
 from callboard.org.settings_service import OrgSettingsService
@@ -54,17 +55,16 @@ class GoalService:
         return self.today() - dt.timedelta(days=1)
 
     # -- reading ---------------------------------------------------------------------------------
-    def _view(self, goal: Goal, owner: str) -> GoalView:
-        metric = self.kpi.catalog.resolve(goal.metric).metric
+    def _view(self, goal: Goal, owner: str, rules: OrgRules | None = None) -> GoalView:
+        """`rules`: the organisation rules in force, read once by callers that build many views."""
+        rules = rules if rules is not None else self.kpi.rules()
+        resolved = self.kpi.resolve([goal.metric], rules)[0]
+        metric = resolved.metric
         return GoalView(goal.id, goal.name, goal.metric, metric.title, metric.unit, goal.target, goal.direction,
                         goal.amber_within, goal.period, goal.starts_on, goal.ends_on, goal.scope_kind, goal.scope_id,
                         goal.collaborative, owner, goal.created_at, goal.updated_at, goal.archived,
-                        self._definition(goal.metric))
-
-    def _definition(self, metric: str) -> str:
-        """The goal's metric as the KPI engine reads it today (per-channel thresholds spelled out)."""
-        rules = self.kpi.rules()
-        return str(self.kpi.resolved_name(self.kpi.resolve([metric], rules)[0], rules))
+                        # the metric as the KPI engine reads it today (per-channel thresholds spelled out)
+                        str(self.kpi.resolved_name(resolved, rules)))
 
     def _all(self, *, include_archived: bool = False) -> list[GoalView]:
         with self.db.session() as s:
@@ -72,7 +72,8 @@ class GoalService:
             if not include_archived:
                 query = query.where(Goal.archived.is_(False))
             rows = s.execute(query.order_by(Goal.starts_on.desc(), Goal.id)).all()
-            return [self._view(g, owner) for g, owner in rows]
+            rules = self.kpi.rules()
+            return [self._view(g, owner, rules) for g, owner in rows]
 
     def list_goals(self, viewer: Viewer, *, from_date: dt.date | None = None, to_date: dt.date | None = None,
              scope_kind: str | None = None, include_archived: bool = False) -> list[GoalView]:

@@ -14,7 +14,6 @@ from callboard.core.errors import InvalidInput
 from callboard.metrics.dimensions import TIME, canonical
 from callboard.metrics.names import display_names, queue_names
 from callboard.metrics.service import KpiService
-from callboard.store.base import AnalyticsStore
 
 # A day or a value "has data" when it has any queue entry or handled segment. (`contacts` would also
 # see bot-only contacts, but its fact computes FCR repeat windows over all contacts: 10x slower.)

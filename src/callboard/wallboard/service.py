@@ -28,7 +28,7 @@ from typing import Any
 from callboard.core.settings import Settings
 from callboard.core.timeutil import period, zone
 from callboard.core.viewer import Viewer
-from callboard.metrics.browse import queue_names
+from callboard.metrics.names import queue_names
 from callboard.store.base import AnalyticsStore
 from callboard.wallboard import data
 from callboard.wallboard import scope as scopes

@@ -81,8 +81,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     context = WebContext(runtime=runtime, templates=templates)
     # Tables of contact rows show a queue's display name (its id in the cell's title) where the source gave one.
-    templates.env.globals["queue_label"] = lambda queue_id: context.cached(
-        "queue_names", context.browser.queue_names).get(queue_id, queue_id)
+    templates.env.globals["queue_label"] = lambda queue_id: context.queue_names().get(queue_id, queue_id)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -65,6 +65,10 @@ class WebContext:
             self._cache[key] = (time.monotonic(), version, value)
             return value
 
+    def queue_names(self) -> dict[str, str]:
+        """queue_id -> the display name its source gave (one cached read for every page and table)."""
+        return self.cached("queue_names", self.browser.queue_names)
+
     def app_version(self) -> object:
         """Changes with every change to the app database that pages read (users, scopes, memberships, settings,
         goals, scorecards, comments): each is written to the audit log in the same transaction."""

@@ -79,8 +79,7 @@ def scope_labels(ctx: WebContext, viewer: Viewer) -> dict[tuple[str, str], str]:
     labels: dict[tuple[str, str], str] = {("team", t.id): t.name for t in ctx.runtime.org.teams(viewer)}
     names = ctx.cached(f"goals_agent_names:{viewer.username}", lambda: ctx.browser.agent_names(viewer))
     labels.update({("agent", a): f"{n} ({a})" for a, n in names.items()})
-    queues = ctx.cached("goals_queue_names", ctx.browser.queue_names)
-    labels.update({("queue", q): f"{n} ({q})" for q, n in queues.items()})
+    labels.update({("queue", q): f"{n} ({q})" for q, n in ctx.queue_names().items()})
     return labels
 
 

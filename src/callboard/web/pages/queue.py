@@ -52,7 +52,7 @@ def queues(request: Request, ctx: Annotated[WebContext, Depends(get_context)], v
     with ctx.engine():
         result = ctx.kpi.query(metrics=metrics, by=["queue", "channel"], from_date=period.start, to_date=period.end,
                                viewer=viewer)
-        names = ctx.browser.queue_names()
+        names = ctx.queue_names()
     rows = []
     for r in result.rows:
         if r.get("queue") is None:
@@ -110,7 +110,7 @@ def queue(request: Request, queue_id: str, ctx: Annotated[WebContext, Depends(ge
         agents = None if viewer.aggregates_only else ctx.kpi.query(
             metrics=[m for m, _ in AGENT_COLUMNS], by=["agent"], from_date=period.start, to_date=period.end,
             where=where, viewer=viewer)
-        queue_name = ctx.browser.queue_names().get(queue_id)
+        queue_name = ctx.queue_names().get(queue_id)
     row = totals.rows[0] if totals.rows else {}
     if not row.get("offered") and not (agents and agents.rows):
         known = ctx.browser.dimension_values("queue", viewer=viewer)
