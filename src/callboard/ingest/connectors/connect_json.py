@@ -21,6 +21,7 @@ import bisect
 import gzip
 import hashlib
 import json
+import mmap
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ import pyarrow as pa
 
 from callboard.core.errors import InvalidInput
 from callboard.ingest.connectors.connect_json_fast import WS as _WS
+from callboard.ingest.connectors.connect_json_fast import Content
 from callboard.ingest.connectors.connect_json_fast import unchecked_concatenated, unchecked_lines
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
@@ -41,11 +43,20 @@ _DECODER = json.JSONDecoder()
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="connect-sha256")
 
 
+def _map(path: Path) -> Content:
+    """The file mapped into memory: its records are sliced from the page cache with no copy (reading a 336 MB
+    export into a new bytes object costs about 0.2 s more). An empty file is b""."""
+    with path.open("rb") as handle:
+        if not path.stat().st_size:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 @dataclass(frozen=True)
 class FileText:
     """The part of a file Callboard has not read yet, decoded, with where it starts."""
 
-    data: bytes  # the unread content (decompressed), not yet decoded
+    data: Content  # the unread content (decompressed), not yet decoded
     start_position: int  # bytes (of the decompressed content) already read by an earlier load
     end_position: int
     first_line: int  # physical line number of text[0]
@@ -77,7 +88,7 @@ class Records:
 def read_text(path: Path, cursor: Cursor | None) -> FileText:
     """The file's content after the cursor; the whole file when it was replaced (fingerprint changed)."""
     try:
-        data = path.read_bytes()
+        data = _map(path)
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read ({exc.strerror})", hint="check the path and permissions") from exc
     if data[:2] == b"\x1f\x8b":
@@ -94,18 +105,18 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
             start, hasher = cursor.position, read_before  # the whole file's hash continues from the prefix's
             state = json.loads(cursor.state) if cursor.state else {}
             line, record = int(state.get("line", 1)), int(state.get("record", 1))
-    unread = data[start:]
+    unread = data if start == 0 else data[start:]
     return FileText(unread, start, len(data), line, record, _HASHER.submit(_finish, hasher, unread))
 
 
-def _finish(hasher: hashlib._Hash, rest: bytes) -> str:
+def _finish(hasher: hashlib._Hash, rest: Content) -> str:
     """hashlib lets go of the GIL on large inputs, so this runs beside the split and the DuckDB parse."""
     hasher.update(rest)
     return hasher.hexdigest()
 
 
 def split_records(
-    data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape, careful: bool = False
+    data: Content, *, file: str, first_line: int, first_record: int, shape: RecordShape, careful: bool = False
 ) -> Records:
     """Every record candidate with its index and line; undecodable spans as rejections.
 
@@ -122,7 +133,7 @@ def split_records(
             table, newlines = fast
             count = table.num_rows
             return Records(table, [], count, first_record + count, first_line + newlines, checked=False)
-    text = data.decode("utf-8", errors="replace")
+    text = str(data, "utf-8", errors="replace")
     out = _Collector(file, first_record)
     body = text.lstrip(_WS)
     if body.startswith("["):
@@ -138,7 +149,7 @@ def split_records(
     return out.result(first_line + text.count("\n"))
 
 
-def recheck(data: bytes, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
+def recheck(data: Content, *, file: str, first_line: int, first_record: int, shape: RecordShape) -> Records:
     """The careful split, every record decoded on its own: for a file in which the bulk parse met a record
     that is not valid JSON."""
     return split_records(data, file=file, first_line=first_line, first_record=first_record, shape=shape, careful=True)

@@ -19,17 +19,19 @@ shape does not apply or the content is not UTF-8.
 from __future__ import annotations
 
 import array
+import mmap
 import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 WS = " \t\r\n\ufeff"  # what may surround a record
+Content = bytes | mmap.mmap  # a file's bytes, or the file itself mapped into memory (connect_json._map)
 _BOUNDARY = re.compile(rb"\}[ \t\r\n]*\{")
 _LEADING = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 
 
-def _slices(data: bytes, starts: array.array) -> pa.LargeStringArray | None:
+def _slices(data: Content, starts: array.array) -> pa.LargeStringArray | None:
     """data cut at `starts` (the last slice runs to the end), each slice a string; None if not UTF-8."""
     count = len(starts)
     starts.append(len(data))
@@ -56,12 +58,12 @@ def _int64(values: array.array) -> pa.Int64Array:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
-def unchecked_lines(data: bytes, first_line: int, first_record: int) -> tuple[pa.Table, int] | None:
+def unchecked_lines(data: Content, first_line: int, first_record: int) -> tuple[pa.Table, int] | None:
     """JSON lines as records, blank lines skipped."""
     lines = lines_array(data)
     if lines is None:
         return None
-    newline_count = len(lines) - 1 + data.endswith(b"\n")
+    newline_count = len(lines) - 1 + (data[-1:] == b"\n")
     short = pc.indices_nonzero(pc.less_equal(pc.binary_length(lines), 2))
     numbers = _int64(array.array("q", range(first_line, first_line + len(lines))))
     table = pa.table({"line": numbers, "text": lines})
@@ -75,11 +77,11 @@ def unchecked_lines(data: bytes, first_line: int, first_record: int) -> tuple[pa
     return table, newline_count
 
 
-def unchecked_concatenated(data: bytes, first_line: int, first_record: int) -> tuple[pa.Table, int] | None:
+def unchecked_concatenated(data: Content, first_line: int, first_record: int) -> tuple[pa.Table, int] | None:
     """Concatenated objects as records (the content must start with `{`)."""
     lead = _LEADING.match(data)
     begin = lead.end() if lead else 0
-    if not data.startswith(b"{", begin):
+    if data[begin:begin + 1] != b"{":
         return None
     starts = array.array("q", [begin])
     starts.extend(match.end() - 1 for match in _BOUNDARY.finditer(data, begin))
