@@ -22,10 +22,11 @@ def connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def arrow(rel: duckdb.DuckDBPyRelation | duckdb.DuckDBPyConnection) -> pa.Table:
-    """A query result as one Arrow table (DuckDB 1.4 hands out a RecordBatchReader)."""
-    out = rel.arrow()
-    return out.read_all() if isinstance(out, pa.RecordBatchReader) else out
+def arrow(rel: duckdb.DuckDBPyRelation) -> pa.Table:
+    """A query result as one Arrow table. A relation's own `to_arrow_table` is about a third faster than reading
+    its RecordBatchReader (`.arrow()`) or a cursor's `fetch_arrow_table` (0.085 s against 0.13 s for 164k agent
+    segments)."""
+    return rel.to_arrow_table()
 
 
 _UTC_SHAPES = ("____-__-__T__:__:__Z", "____-__-__T__:__:__.___Z")  # how Amazon Connect writes its times
