@@ -97,7 +97,7 @@ def _call_lines(callid: str, at: int) -> str:
 def follow_latencies(runtime: object, work: Path, appends: int = 20, timeout_s: float = 30.0) -> list[float]:
     """Append one call at a time to a followed file; seconds until each contact is queryable."""
     service = runtime.ingest  # type: ignore[attr-defined]
-    reader = runtime.store.raw.cursor()  # type: ignore[attr-defined]  # own connection: safe beside the follower
+    reader = runtime.store.cursor()  # type: ignore[attr-defined]  # own connection: safe beside the follower
     path = work / "followed_queue_log"
     path.write_text(_call_lines("seed.0", T0 - 100), encoding="utf-8")
     stop = threading.Event()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
+import weakref
 from pathlib import Path
 
 import duckdb
@@ -17,7 +19,57 @@ from callboard.records.schemas import TABLES
 from callboard.store import control
 from callboard.store.base import IbisTables
 from callboard.store.ddl import create_statements
-from callboard.store.upsert import apply_batch
+from callboard.store.upsert import ROW_GROUP_ROWS, apply_batch
+
+
+_DATABASE_ALIAS = "store"
+
+
+_OPEN: dict[str, tuple[duckdb.DuckDBPyConnection, bool, int]] = {}  # file -> (instance, read-only, users)
+_OPEN_LOCK = threading.Lock()
+
+
+def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is the store file, attached with Callboard's row group size.
+
+    A file is attached once per process and every store object on it gets its own connection to that instance
+    (as `duckdb.connect(path)` shares one instance per file): a second ATTACH of the same file would fail."""
+    if path == ":memory:":
+        return duckdb.connect(path)
+    key = str(Path(path).resolve())
+    with _OPEN_LOCK:
+        instance, opened_read_only, users = _OPEN.get(key, (None, read_only, 0))
+        if instance is None:
+            instance = duckdb.connect()
+            mode = ", READ_ONLY" if read_only else ""
+            quoted = path.replace("'", "''")
+            try:
+                instance.execute(f"ATTACH '{quoted}' AS {_DATABASE_ALIAS} (ROW_GROUP_SIZE {ROW_GROUP_ROWS}{mode})")
+            except BaseException:
+                instance.close()
+                raise
+        elif opened_read_only and not read_only:
+            raise Conflict(f"the analytics store {path} is open read-only in this process",
+                           hint="close the read-only store first")
+        _OPEN[key] = (instance, opened_read_only, users + 1)
+        con = instance.cursor()
+    con.execute(f"USE {_DATABASE_ALIAS}")
+    return con
+
+
+def _release(path: str) -> None:
+    """One store object on the file is done; the last one closes the instance (and DuckDB checkpoints the file)."""
+    if path == ":memory:":
+        return
+    key = str(Path(path).resolve())
+    with _OPEN_LOCK:
+        instance, opened_read_only, users = _OPEN.pop(key, (None, False, 0))
+        if instance is None:
+            return
+        if users > 1:
+            _OPEN[key] = (instance, opened_read_only, users - 1)
+        else:
+            instance.close()
 
 
 class DuckDBStore(IbisTables):
@@ -30,7 +82,7 @@ class DuckDBStore(IbisTables):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.raw = duckdb.connect(self.path, read_only=read_only)
+            self.raw = _connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise Conflict(
@@ -38,12 +90,20 @@ class DuckDBStore(IbisTables):
                     hint="while `callboard serve` runs, the CLI routes through it; otherwise stop the other process",
                 ) from exc
             raise
+        self._release = weakref.finalize(self, _release, self.path)  # on close(), or when the store is dropped
         self.raw.execute("SET enable_progress_bar = false")  # our CLI draws its own progress
         if not read_only:
             for statement in create_statements():
                 self.raw.execute(statement)
         self.con = ibis.duckdb.from_connection(self.raw)
         self._changes = 0  # bumped by every write through this object (see data_version)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Another connection to the same store (its own transactions: safe beside a loader in another thread)."""
+        cursor = self.raw.cursor()
+        if self.path != ":memory:":
+            cursor.execute(f"USE {_DATABASE_ALIAS}")
+        return cursor
 
     @property
     def data_version(self) -> tuple[object, ...]:
@@ -144,3 +204,4 @@ class DuckDBStore(IbisTables):
 
     def close(self) -> None:
         self.raw.close()
+        self._release()  # runs once

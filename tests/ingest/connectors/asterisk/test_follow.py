@@ -39,7 +39,7 @@ def following(tmp_path: Path) -> Iterator[tuple[Runtime, Path, Callable[[str], o
     log = tmp_path / "queue_log"
     log.write_text(call("c0", 1_700_000_000))
     runtime = build_runtime(load_settings(tmp_path / "data"))
-    reader = runtime.store.raw.cursor()  # its own connection to the same database: safe beside the follower
+    reader = runtime.store.cursor()  # its own connection to the same database: safe beside the follower
     stop = threading.Event()
     thread = threading.Thread(target=runtime.ingest.follow, args=("queue-log", [log]),
                               kwargs={"on_report": lambda r: None, "stop": stop, "poll_s": 0.2}, daemon=True)
