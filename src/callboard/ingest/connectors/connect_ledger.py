@@ -110,6 +110,15 @@ class Ledger:
         )
         self._con.commit()
 
+    def take_all(self, kind: str) -> list[tuple[str, str]]:
+        """(source, body) of every entry of a kind (to move them elsewhere; see forget_all)."""
+        return [(source, body) for source, body in self._con.execute(
+            "SELECT source, body FROM ledger WHERE kind = ? ORDER BY source, key", [kind]).fetchall()]
+
+    def forget_all(self, kind: str) -> None:
+        self._con.execute("DELETE FROM ledger WHERE kind = ?", [kind])
+        self._con.commit()
+
     def prune(self, kind: str, source: str, *, older_than_us: int) -> None:
         """Forget entries older than the retention window (measured in the data's own time)."""
         self._con.execute(

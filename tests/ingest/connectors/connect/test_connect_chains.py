@@ -1,0 +1,90 @@
+"""The legs of transfer chains remembered between files (connect_chains): what is kept, what is forgotten after
+the retention window, and legs an earlier Callboard kept in its SQLite ledger.
+
+Fixtures (see test_connect_ctr.py): day 1 holds C1-transfer (NextContactId C2-transfer, updated 09:22:30) and
+D-callback-request (NextContactId D-callback, updated 09:32:05); day 2 holds C2-transfer (the second leg of
+C1, updated 09:27:10) and D-callback (a callback: its own contact, not a leg).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import duckdb
+
+from callboard.ingest.connectors.connect_chains import FILE_NAME
+from callboard.ingest.connectors.connect_ledger import Ledger
+from callboard.runtime import Runtime
+from tests.ingest.connectors.connect.helpers import FIXTURES, agent, rows, runtime
+
+DAY1 = FIXTURES / "ctr_day1.jsonl"
+DAY2 = FIXTURES / "ctr_day2_firehose.json"
+
+
+def _chain_file(rt: Runtime) -> Path:
+    return rt.settings.data_dir / "connectors" / FILE_NAME
+
+
+def _remembered(rt: Runtime) -> list[str]:
+    con = duckdb.connect(str(_chain_file(rt)), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT contact_id FROM parts ORDER BY contact_id").fetchall()]
+    finally:
+        con.close()
+
+
+def _c1_segments(rt: Runtime) -> list[tuple[int, str]]:
+    return [(s["segment_seq"], s["agent_id"]) for s in rows(rt, "agent_segments", "contact_id", "segment_seq", "agent_id")
+            if s["contact_id"] == "C1-transfer"]
+
+
+def test_every_chained_leg_is_remembered_and_joins_a_later_file(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    try:
+        rt.ingest.ingest("connect-ctr", [DAY1])
+        # the two day-1 records that name a next contact; A, B, E and F are not legs of any chain
+        assert _remembered(rt) == ["C1-transfer", "D-callback-request"]
+        rt.ingest.ingest("connect-ctr", [DAY2])
+        assert _remembered(rt) == ["C1-transfer", "C2-transfer", "D-callback-request"]
+        assert _c1_segments(rt) == [(0, agent(1)), (1, agent(3))]
+    finally:
+        rt.close()
+
+
+def test_legs_older_than_the_retention_window_are_forgotten_after_the_file_that_needed_them(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    try:
+        rt.ingest.ingest("connect-ctr", [DAY1])
+        rt.ingest.ingest("connect-ctr", [DAY2], options={"chain_retention_days": 0})
+        # day 2's newest leg is C2 at 09:27:10; with 0 days kept, C1 (09:22:30) is older and forgotten, while
+        # D-callback-request (09:32:05) is not older. C1 was still found for day 2's chain before it went.
+        assert _remembered(rt) == ["C2-transfer", "D-callback-request"]
+        assert _c1_segments(rt) == [(0, agent(1)), (1, agent(3))]
+    finally:
+        rt.close()
+
+
+def test_legs_an_earlier_callboard_kept_in_sqlite_still_join_their_chain(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    try:
+        rt.ingest.ingest("connect-ctr", [DAY1])
+        # Turn the remembered legs into what the SQLite ledger held: the part as JSON, keyed by ContactId.
+        con = duckdb.connect(str(_chain_file(rt)))
+        legacy = con.execute(
+            """SELECT source, contact_id, chain_id, epoch_us(last_update), to_json(p)
+            FROM (SELECT * EXCLUDE (source), source FROM parts) p"""
+        ).fetchall()
+        con.close()
+        _chain_file(rt).unlink()
+        with Ledger.open(rt.settings.data_dir) as ledger:
+            for source, key, group, stamp, body in legacy:
+                ledger.keep_newest_rows("ctr_part", source, [(key, group, stamp, body)])
+        rt.ingest.ingest("connect-ctr", [DAY2])
+        assert _c1_segments(rt) == [(0, agent(1)), (1, agent(3))]  # leg 1 came from the SQLite ledger
+        assert _remembered(rt) == ["C1-transfer", "C2-transfer", "D-callback-request"]
+        sqlite = sqlite3.connect(rt.settings.data_dir / "connectors" / "amazon-connect.sqlite")
+        assert sqlite.execute("SELECT count(*) FROM ledger WHERE kind = 'ctr_part'").fetchone() == (0,)  # moved
+        sqlite.close()
+    finally:
+        rt.close()
