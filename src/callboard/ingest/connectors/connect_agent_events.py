@@ -23,7 +23,7 @@ from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql as q
 from callboard.ingest.connectors.connect_agent_states import Contact, Event, Interval, Snapshot, intervals
 from callboard.ingest.connectors.connect_json import Records, finish, open_records, recheck
-from callboard.ingest.connectors.connect_ledger import Entry, Ledger
+from callboard.ingest.connectors.connect_ledger import Entry, Ledger, retention_days
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
 LEDGER_KIND = "agent_open"
@@ -93,9 +93,10 @@ class ConnectAgentEventsConnector:
             events, batch.rejections, records = _parse(con, records, str(path), lambda: recheck(text.data, **where))  # type: ignore[arg-type]
         finally:
             con.close()
+        text.digest.start()  # the file's sha256 runs beside the state machine below
         batch.rows_read = records.rows_read
         continuing = text.start_position > 0  # an appended file: its own earlier open states count
-        retention = int(options.get("open_state_retention_days") or 30)  # type: ignore[arg-type]
+        retention = retention_days(options, "open_state_retention_days")
         rows: list[Interval] = []
         if events:
             with Ledger.open(context.settings.data_dir) as ledger:

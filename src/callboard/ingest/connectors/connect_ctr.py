@@ -10,7 +10,8 @@ tables (connect_ctr_build).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import duckdb
 
 from callboard.core.errors import InvalidInput
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
-from callboard.ingest.connectors import connect_chains, connect_sql
+from callboard.ingest.connectors import connect_chains, connect_ledger, connect_sql
 from callboard.ingest.connectors.connect_ctr_build import build, dedupe_sql
 from callboard.ingest.connectors.connect_ctr_parse import AttributeKeys, parse_parts
 from callboard.ingest.connectors.connect_json import finish, open_records, recheck
@@ -71,7 +72,7 @@ class ConnectCtrConnector:
         queue_by = str(options.get("queue_id") or "name").strip().lower()
         if queue_by not in ("name", "arn"):
             raise InvalidInput(f"--queue-id {queue_by!r} is not a queue identity", hint="use name or arn")
-        retention_days = _retention_days(options)
+        retention_days = connect_ledger.retention_days(options, "chain_retention_days")
         if context.progress:
             context.progress(0, records.rows_read)
         con = connect_sql.connection()
@@ -80,9 +81,16 @@ class ConnectCtrConnector:
                 con, records, file=str(path), keys=keys, queue_by=queue_by,
                 recheck=lambda: recheck(text.data, **where),  # type: ignore[arg-type]
             )
+            text.digest.start()  # the file's sha256 runs beside the chain join, build and store write
             if parts:
-                _join_chains(con, parts, context.settings.data_dir, context.source, retention_days)
-                for name, table in build(con, context.source).items():
+                remember = _join_chains(con, parts, context.settings.data_dir, context.source, retention_days)
+                writing = _CHAIN_WRITER.submit(remember) if remember else None  # beside the build, on its own cursor
+                try:
+                    tables = build(con, context.source)
+                finally:
+                    if writing is not None:
+                        writing.result()  # written before the store load; its failure fails the read
+                for name, table in tables.items():
                     if table.num_rows:
                         batch.add(name, table)
         finally:
@@ -93,21 +101,16 @@ class ConnectCtrConnector:
         return finish(opened, self.name, context.stream, records)
 
 
-def _retention_days(options: Mapping[str, OptionValue]) -> int:
-    value = options.get("chain_retention_days")
-    days = 30 if value is None or value == "" else int(value)  # type: ignore[arg-type]
-    if days < 0:
-        raise InvalidInput(f"--chain-retention-days {days} is negative", hint="give a number of days, 0 or more")
-    return days
-
-
-def _join_chains(con: duckdb.DuckDBPyConnection, count: int, data_dir: Path, source: str, retention_days: int) -> None:
+def _join_chains(con: duckdb.DuckDBPyConnection, count: int, data_dir: Path, source: str,
+                 retention_days: int) -> Callable[[], None] | None:
     """Define `_parts`: this file's newest copy of each part (`_good`) plus every remembered leg of its chains,
-    one row per ContactId; then remember this file's chained legs (connect_chains), before the store load."""
+    one row per ContactId. Returns the update of the chain file (remember this file's chained legs, forget old
+    ones) for the caller to run before the store load, or None when the file has no chained leg."""
     distinct = con.execute("SELECT count(DISTINCT contact_id) FROM _good").fetchone()
     batch = "_good" if distinct and distinct[0] == count else f"({dedupe_sql('_good')})"
+    # a table of the in-memory database (not TEMP): the update reads it from its own cursor
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _chained AS SELECT * EXCLUDE (line) FROM {batch}
+        f"""CREATE OR REPLACE TABLE _chained AS SELECT * EXCLUDE (line) FROM {batch}
         WHERE chain_id <> contact_id OR next_contact_id IS NOT NULL"""
     )
     chained = con.execute("SELECT count(*) FROM _chained").fetchone()
@@ -123,8 +126,20 @@ def _join_chains(con: duckdb.DuckDBPyConnection, count: int, data_dir: Path, sou
         con.execute("CREATE OR REPLACE TEMP VIEW _parts AS SELECT * FROM _good")
     else:  # a table, not a view: the build reads `_parts` several times
         con.execute(f"CREATE OR REPLACE TEMP TABLE _parts AS SELECT * FROM {batch}")
-    if chained and chained[0]:
-        connect_chains.remember(con, source, "_chained", retention_days)
+    if not (chained and chained[0]):
+        return None
+    writer = con.cursor()
+
+    def remember() -> None:
+        try:
+            connect_chains.remember(writer, source, "_chained", retention_days)
+        finally:
+            writer.close()
+
+    return remember
+
+
+_CHAIN_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="connect-chains")
 
 
 CONNECTOR = ConnectCtrConnector()
