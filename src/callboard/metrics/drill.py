@@ -15,14 +15,14 @@ supervisor their teams' agents'); planners see aggregates only, so contact rows 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
 from callboard.core.errors import InvalidInput
-from callboard.core.timeutil import UTC, zone
+from callboard.core.timeutil import UTC, Period, zone
 from callboard.core.timeutil import period as make_period
 from callboard.core.viewer import Viewer
 from callboard.metrics.access import scoped_where
@@ -31,8 +31,11 @@ from callboard.metrics.drill_enrich import ContactExtras, contact_extras
 from callboard.metrics.drill_spec import DrillSpec, drill_spec, spec_predicate
 from callboard.metrics.facts import FactContext, build_fact
 from callboard.metrics.service import VERSIONED_FACTS, KpiService
+from callboard.metrics.sql_template import Values
 
 DEFAULT_METRIC = "offered"
+_PAGE_COLUMNS = ("contact_id", "_t", "queue_id", "agent_id", "channel", "topic", "outcome", "wait_ms", "talk_ms",
+                 "hold_ms", "acw_ms", "handle_ms", "transferred_out")
 MAX_LIMIT = 1000
 EXPORT_LIMIT = 100_000
 
@@ -94,25 +97,23 @@ class ContactRows:
         resolved = self.kpi.resolve([metric or DEFAULT_METRIC])[0]
         return drill_spec(resolved, self.kpi.catalog, part)
 
-    def _rows_expr(self, spec: DrillSpec, from_date: dt.date | str | None, to_date: dt.date | str | None,
-                   where: dict[str, list[str]]) -> tuple[ir.Table, Any]:
+    def _rows_expr(self, spec: DrillSpec, values: Values, dims: tuple[str, ...]) -> ir.Table:
+        """The metric's counted rows in the period (`values` start and end) with `dims` filtered to `values` lists."""
         settings = self.kpi.settings
-        period = make_period(from_date, to_date, settings.time_zone)
-        needed = list(dict.fromkeys(canonical(d) for d in where))
-        horizon = dict(spec.metric.params).get("window_days", 0.0)
+        period = Period(values.start, values.end, None, None)
+        needed = list(dict.fromkeys(canonical(d) for d in dims))
         ctx = FactContext(store=self.kpi.store, survey_window_days=settings.survey_window_days,
                           time_grains=tuple(d for d in needed if d in TIME), period=period,
-                          time_zone=settings.time_zone, repeat_horizon_days=horizon)
+                          time_zone=settings.time_zone, repeat_horizon_days=values.horizon_days)
         t = build_fact(spec.fact, ctx)
         if period.start_utc is not None:
             t = t.filter(t._t >= period.start_utc)
         if period.end_utc is not None:
             t = t.filter(t._t < period.end_utc)
         t = add_dimensions(t, needed, store=self.kpi.store, tz=settings.time_zone)
-        for dim, values in where.items():
-            t = t.filter(filter_column(t, canonical(dim)).cast("string").isin(list(values)))
-        t = t.filter(spec_predicate(t, spec, self.kpi.catalog))
-        return t, period
+        for dim, chosen in zip(dims, values.lists, strict=True):
+            t = t.filter(filter_column(t, canonical(dim)).cast("string").isin(list(chosen)))
+        return t.filter(spec_predicate(t, spec, self.kpi.catalog))
 
     def contacts(self, *, viewer: Viewer | None, from_date: dt.date | str | None = None,
                  to_date: dt.date | str | None = None, where: dict[str, list[str]] | None = None,
@@ -139,18 +140,33 @@ class ContactRows:
     def _page(self, spec: DrillSpec, from_date: dt.date | str | None, to_date: dt.date | str | None,
               scoped: dict[str, list[str]], where: dict[str, list[str]] | None, metric: str | None, part: str,
               limit: int, offset: int) -> ContactPage:
-        t, period = self._rows_expr(spec, from_date, to_date, scoped)
-        store = self.kpi.store
-        total = int(store.execute(t.count()))  # type: ignore[arg-type]
-        cols = [c for c in ("contact_id", "_t", "queue_id", "agent_id", "channel", "topic", "outcome", "wait_ms",
-                            "talk_ms", "hold_ms", "acw_ms", "handle_ms", "transferred_out") if c in t.columns]
-        page = t.select(*cols).order_by([ibis.desc("_t"), "contact_id"]).limit(limit, offset=offset)
-        records = _records(store, page)
+        settings = self.kpi.settings
+        period = make_period(from_date, to_date, settings.time_zone)
+        dims = tuple(scoped)
+        values = Values(period.start_utc, period.end_utc, dict(spec.metric.params).get("window_days", 0.0),
+                        tuple(tuple(v) for v in scoped.values()))
+        # the queries are compiled once per shape (metrics/sql_template.py): another agent, team or period fills
+        # the same SQL
+        rule = (spec.metric.resolved_name, spec.metric.params, spec.part, spec.fact, spec.keep, spec.drop,
+                spec.minus_keep, spec.minus_drop)
+        key = ("drill", rule, dims, settings.time_zone, settings.survey_window_days)
+        counted = self.kpi.records((*key, "count"), values,
+                                   lambda v: self._rows_expr(spec, v, dims).count().name("total"))
+        total = int(counted[0]["total"])
+
+        def page(v: Values) -> ir.Table:
+            t = self._rows_expr(spec, v, dims)
+            cols = [c for c in _PAGE_COLUMNS if c in t.columns]
+            return t.select(*cols).order_by([ibis.desc("_t"), "contact_id"]).limit(v.numbers[0], offset=v.numbers[1])
+
+        paged = replace(values, numbers=(limit, offset))
+        records = self.kpi.records((*key, "page"), paged, page)
         extras = contact_extras(self.kpi, [str(r["contact_id"]) for r in records],
-                                [r["_t"] for r in records if r.get("_t") is not None], page.select("contact_id"))
+                                [r["_t"] for r in records if r.get("_t") is not None],
+                                lambda: page(paged).select("contact_id"))
         rows = tuple(self._row(r, extras.get(str(r["contact_id"])), spec.fact) for r in records)
         return ContactPage(rows, total, limit, offset, metric or DEFAULT_METRIC, spec.metric.resolved_name, part,
-                           spec.fact, spec.caption, self.kpi.settings.time_zone, period.from_date, period.to_date,
+                           spec.fact, spec.caption, settings.time_zone, period.from_date, period.to_date,
                            tuple((k, tuple(v)) for k, v in (where or {}).items()))
 
     def _row(self, r: dict[str, Any], extra: ContactExtras | None, fact: str) -> ContactRow:
@@ -174,9 +190,3 @@ class ContactRows:
             else e.transferred,
             fcr=e.fcr, resolved_flag=e.resolved_flag, csat=e.csat, topic=r.get("topic") or e.topic,
         )
-
-
-def _records(store: Any, expr: ir.Table) -> list[dict[str, Any]]:
-    table = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)
-    return table.to_pylist() if hasattr(table, "to_pylist") else table.to_dict("records")  # type: ignore[no-any-return]
-

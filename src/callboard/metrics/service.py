@@ -23,7 +23,7 @@ from callboard.metrics.names import queue_ids_named, queue_names
 from callboard.metrics.org_rules import OrgRules, format_number
 from callboard.metrics import sql_template
 from callboard.metrics.query import KpiRequest, compile_request, per_row_rules
-from callboard.metrics.sql_template import SqlTemplate
+from callboard.metrics.sql_template import SqlTemplate, Template, Values
 from callboard.store.base import AnalyticsStore
 
 T = TypeVar("T")
@@ -101,6 +101,14 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def expression_records(store: AnalyticsStore, expr: Any) -> list[dict[str, Any]]:
+    """The rows of an Ibis expression as dicts, on any store."""
+    to_pyarrow = getattr(store, "to_pyarrow", None)
+    if to_pyarrow is not None:
+        return to_pyarrow(expr).to_pylist()  # type: ignore[no-any-return]
+    return store.execute(expr).to_dict("records")  # type: ignore[attr-defined, no-any-return]
+
+
 class KpiService:
     def __init__(self, *, store: AnalyticsStore, catalog: Catalog, settings: Settings,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
@@ -115,6 +123,8 @@ class KpiService:
         self.clock = clock
         self._sql_cache: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
         self._templates: dict[tuple[object, ...], SqlTemplate | None] = {}
+        self._query_templates: dict[tuple[object, ...], Template | None] = {}
+        self.template_queries = True  # False: compile every query directly (tests compare the two)
         self.result_cache_entries = result_cache_entries  # 0: no result cache
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._results_version: object = None
@@ -281,6 +291,29 @@ class KpiService:
             return sql, list(template.dims)
         expr, dims = compile_request(request, catalog=self.catalog, ctx=self._context())
         return self.store.to_sql(expr), dims
+
+    def compiled_sql(self, key: tuple[object, ...], values: Values, build: Callable[[Values], Any]) -> str:
+        """SQL of `build(values)`, an Ibis expression: compiled once per `key` and shape of `values` with sentinel
+        values, then filled with these (metrics/sql_template.py), else compiled directly. `key` names everything
+        else the expression depends on."""
+        if not self.template_queries:
+            return self.store.to_sql(build(values))
+        shape = (key, values.shape())
+        if shape not in self._query_templates:
+            if len(self._query_templates) >= 512:
+                self._query_templates.pop(next(iter(self._query_templates)))
+            sentinel = values.sentinel()
+            self._query_templates[shape] = Template.build(self.store.to_sql(build(sentinel)), sentinel)
+        template = self._query_templates[shape]
+        sql = template.fill(values) if template is not None else None
+        return sql if sql is not None else self.store.to_sql(build(values))
+
+    def records(self, key: tuple[object, ...], values: Values, build: Callable[[Values], Any]) -> list[dict[str, Any]]:
+        """The rows of `build(values)` as dicts; on engines that take SQL, through `compiled_sql`."""
+        run_sql = getattr(self.store, "sql_to_pyarrow", None)
+        if run_sql is not None:
+            return run_sql(self.compiled_sql(key, values, build)).to_pylist()  # type: ignore[no-any-return]
+        return expression_records(self.store, build(values))
 
     def facts_of(self, metrics: tuple[ResolvedMetric, ...] | list[ResolvedMetric]) -> set[str]:
         return {self.catalog.measures[m].fact for metric in metrics for m in self.catalog.measure_names(metric.metric)}

@@ -36,6 +36,8 @@ _EPOCH = dt.datetime(1970, 1, 1)
 _SENTINEL_START = dt.datetime(1971, 2, 3, 4, 5, 6, 789012)
 _SENTINEL_END = dt.datetime(1972, 3, 4, 5, 6, 7, 890123)
 _SENTINEL_VALUE = "cb_sentinel_{}_{}_7qz"
+_SENTINEL_YEARS = ("MAKE_TIMESTAMP(1971,", "MAKE_TIMESTAMP(1972,")  # what a time computed from a sentinel shows
+_SENTINEL_NUMBER = 987_650_321  # LIMIT / OFFSET sentinels: 987650321, 987650322, ...
 
 
 def shape(request: KpiRequest) -> tuple[object, ...]:
@@ -75,57 +77,98 @@ def _ms(value: dt.datetime) -> str:
     return str((value - _EPOCH) // dt.timedelta(milliseconds=1))
 
 
-def _horizon(end: dt.datetime, request: KpiRequest) -> dt.datetime:
-    """The FCR repeat horizon facts.py derives from the period end (same arithmetic)."""
-    days = max((v for m in request.metrics for k, v in m.params if k == "window_days"), default=0.0)
-    return end + dt.timedelta(days=days, seconds=1)
-
-
-def _forms(start: dt.datetime | None, end: dt.datetime | None, where: tuple[tuple[str, tuple[str, ...]], ...],
-           request: KpiRequest) -> list[str]:
-    """Every literal form of the request's values, in a fixed order (sentinel and real lists pair up)."""
-    forms: list[str] = []
-    if start is not None:
-        forms += [timestamp_sql(start), _ms(start)]
-    if end is not None:
-        forms += [timestamp_sql(end), _ms(end), timestamp_sql(_horizon(end, request))]
-    # A filter is `column IN (v1, v2, ...)`: the template's one sentinel value stands for the whole list.
-    forms += [", ".join(string_sql(v) for v in values) for _, values in where if values]
-    return forms
+def _horizon_days(request: KpiRequest) -> float:
+    """The FCR repeat horizon facts.py adds after the period end, in days (the request's longest window)."""
+    return max((v for m in request.metrics for k, v in m.params if k == "window_days"), default=0.0)
 
 
 @dataclass(frozen=True)
-class SqlTemplate:
-    """SQL compiled for a request shape, with sentinel literals to replace."""
+class Values:
+    """What a compiled query is filled with: period bounds (and the FCR repeat horizon after the end, in days),
+    IN-list values, and whole numbers such as LIMIT and OFFSET (0 is not written: Ibis leaves out OFFSET 0)."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    horizon_days: float = 0.0
+    lists: tuple[tuple[str, ...], ...] = ()
+    numbers: tuple[int, ...] = ()
+
+    def shape(self) -> tuple[object, ...]:
+        """What the SQL's text depends on besides the values themselves."""
+        return (self.start is not None, self.end is not None, self.horizon_days, tuple(bool(v) for v in self.lists),
+                tuple(n > 0 for n in self.numbers))
+
+    def sentinel(self) -> Values:
+        return Values(_SENTINEL_START if self.start is not None else None,
+                      _SENTINEL_END if self.end is not None else None, self.horizon_days,
+                      tuple((_SENTINEL_VALUE.format(i, 0),) if v else () for i, v in enumerate(self.lists)),
+                      tuple(_SENTINEL_NUMBER + i if n > 0 else 0 for i, n in enumerate(self.numbers)))
+
+    def forms(self) -> list[str]:
+        """Every literal form of the values, in a fixed order (sentinel and real values pair up)."""
+        forms: list[str] = []
+        if self.start is not None:
+            forms += [timestamp_sql(self.start), _ms(self.start)]
+        if self.end is not None:
+            horizon = self.end + dt.timedelta(days=self.horizon_days, seconds=1)  # as facts.py derives it
+            forms += [timestamp_sql(self.end), _ms(self.end), timestamp_sql(horizon)]
+        # A filter is `column IN (v1, v2, ...)`: the template's one sentinel value stands for the whole list.
+        forms += [", ".join(string_sql(v) for v in values) for values in self.lists if values]
+        forms += [str(n) for n in self.numbers if n > 0]
+        return forms
+
+
+def request_values(request: KpiRequest) -> Values:
+    period = request.period
+    return Values(period.start_utc if period else None, period.end_utc if period else None,
+                  _horizon_days(request), tuple(values for _, values in request.where))
+
+
+@dataclass(frozen=True)
+class Template:
+    """SQL compiled with sentinel values, to fill with real ones."""
 
     sql: str
     sentinels: tuple[str, ...]
     pattern: re.Pattern[str]
+
+    @staticmethod
+    def build(sql: str, sentinel: Values) -> Template | None:
+        """None when some list's sentinel does not appear as a literal (the template could not be filled
+        correctly)."""
+        if any(string_sql(v) not in sql for values in sentinel.lists for v in values):
+            return None
+        sentinels = sentinel.forms()
+        return Template(sql, tuple(sentinels), _pattern(sentinels))
+
+    def fill(self, values: Values) -> str | None:
+        """The SQL for `values` (same shape), or None if a sentinel would be left in it."""
+        real = values.forms()
+        if len(real) != len(self.sentinels):
+            return None
+        mapping = dict(zip(self.sentinels, real, strict=True))
+        if not mapping:
+            return self.sql
+        sql = self.pattern.sub(lambda m: mapping[m.group(0)], self.sql)
+        if self.pattern.search(sql) or any(year in sql for year in _SENTINEL_YEARS):
+            return None  # a sentinel (or a time derived from one) left: compile directly instead
+        return sql
+
+
+@dataclass(frozen=True)
+class SqlTemplate:
+    """KPI SQL compiled for a request shape, with the dimensions its rows are grouped by."""
+
+    template: Template
     dims: tuple[str, ...]
 
     @staticmethod
     def build(sql: str, dims: list[str], template_request: KpiRequest) -> SqlTemplate | None:
-        """None when some filter value's sentinel does not appear as a literal (the template could not be
-        filled correctly)."""
-        period = template_request.period
-        sentinels = _forms(period.start_utc if period else None, period.end_utc if period else None,
-                           template_request.where, template_request)
-        if any(string_sql(v) not in sql for _, values in template_request.where for v in values):
-            return None
-        return SqlTemplate(sql, tuple(sentinels), _pattern(sentinels), tuple(dims))
+        template = Template.build(sql, request_values(template_request))
+        return None if template is None else SqlTemplate(template, tuple(dims))
 
     def fill(self, request: KpiRequest) -> str | None:
-        """The SQL for `request` (same shape), or None if a sentinel would be left in it."""
-        period = request.period
-        real = _forms(period.start_utc if period else None, period.end_utc if period else None, request.where,
-                      request)
-        if len(real) != len(self.sentinels):
-            return None
-        values = dict(zip(self.sentinels, real, strict=True))
-        if not values:
-            return self.sql
-        sql = self.pattern.sub(lambda m: values[m.group(0)], self.sql)
-        return None if self.pattern.search(sql) else sql  # a sentinel left: compile directly instead
+        return self.template.fill(request_values(request))
 
 
 def _pattern(forms: list[str] | tuple[str, ...]) -> re.Pattern[str]:
