@@ -165,9 +165,12 @@ class Catalog:
                               from_settings=tuple(from_settings))
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built in: 9x faster
+
+
 def _load_file(path: Path, measures: dict[str, Measure], metrics: dict[str, Metric], aliases: dict[str, str]) -> None:
     try:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise InvalidInput(f"metric catalog {path} is not valid YAML: {exc}") from exc
     try:
