@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from callboard.web.pages.overview import AGENT_COLUMNS, TILES
 from callboard.core.viewer import LOCAL_OWNER
 from tests.web.web_live import sign_in
 from tests.web.web_live import start_server
+from tests.metrics.builders import T0, Dataset
 
 TILE = re.compile(r'<div class="tile" data-metric="(?P<metric>[^"]+)" data-unit="(?P<unit>[^"]+)" title="(?P<title>[^"]*)">'
                   r'.*?<div class="tile-value"[^>]*>(?:<a class="tile-link" href="(?P<href>[^"]*)"[^>]*>)?'
@@ -130,3 +132,29 @@ def test_tiles_open_the_contact_rows_behind_them(client: httpx.Client) -> None:
     rows = client.get("/api/v1/contacts" + href.removeprefix("/contacts") + "&limit=1").json()
     offered = api(client, "offered", **{"from": "2026-02-09", "to": "2026-03-08", "where": "queue=Billing"})
     assert rows["total"] == offered["rows"][0]["offered"] > 0
+
+
+def test_unanswered_rows_mark_their_agent_as_routed(tmp_path: Path) -> None:
+    """An abandoned entry may name the agent the ACD was ringing: its drill-down row says 'routed' beside the agent,
+    and a handled row does not."""
+    ds = Dataset()
+    ds.contact("c1", at=T0)
+    ds.entry("c1", outcome="abandoned", wait_s=30, agent="a7")  # rung, then the caller hung up
+    ds.contact("c2", at=T0 + dt.timedelta(minutes=1))
+    ds.entry("c2", outcome="answered", wait_s=5, agent="a7")
+    ds.segment("c2", "a7", talk_s=60)
+    with build_runtime(load_settings(tmp_path / "routed")) as runtime:
+        runtime.users.create_user(LOCAL_OWNER, username="admin", password="admin-password", role="admin")
+        runtime.store.load(ds.batch())
+        server, thread, url, _ = start_server(runtime)
+        try:
+            with httpx.Client(base_url=url, timeout=120) as client:
+                sign_in(client, "admin", "admin-password")
+                pages = {m: client.get("/contacts", params={"metric": m}).text for m in ("abandoned", "handled")}
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+    (abandoned,) = re.findall(r'<tr data-contact="c1">(.*?)</tr>', pages["abandoned"], re.DOTALL)
+    assert 'href="/agents/a7"' in abandoned and 'class="muted routed"' in abandoned
+    (handled,) = re.findall(r'<tr data-contact="c2">(.*?)</tr>', pages["handled"], re.DOTALL)
+    assert 'href="/agents/a7"' in handled and "routed" not in handled
