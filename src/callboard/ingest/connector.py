@@ -30,6 +30,7 @@ class ConnectorOption:
     help: str
     kind: OptionKind = "str"
     default: OptionValue = None
+    minimum: float | None = None  # for int and float options: the least value accepted
 
 
 @dataclass(frozen=True)
@@ -77,4 +78,25 @@ def option_values(connector: Connector, given: Mapping[str, OptionValue]) -> dic
             f"connector {connector.name} has no option {', '.join(unknown)}",
             hint=f"its options: {', '.join(known) or 'none'}",
         )
-    return {name: given.get(name, option.default) for name, option in known.items()}
+    return {name: _checked(connector, option, given.get(name, option.default)) for name, option in known.items()}
+
+
+def _checked(connector: Connector, option: ConnectorOption, value: OptionValue) -> OptionValue:
+    """A number option's value as its kind (the API and tests may give text; none given: the default), at least
+    its minimum."""
+    from callboard.core.errors import InvalidInput
+
+    if option.kind not in ("int", "float"):
+        return value
+    if value is None or value == "":
+        value = option.default
+        if value is None:
+            return None
+    flag = "--" + option.name.replace("_", "-")
+    try:
+        number = int(value) if option.kind == "int" else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{connector.name} {flag} {value!r} is not a number", hint=option.help) from None
+    if option.minimum is not None and number < option.minimum:
+        raise InvalidInput(f"{connector.name} {flag} {number} is below {option.minimum:g}", hint=option.help)
+    return number

@@ -23,7 +23,7 @@ from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import connect_sql as q
 from callboard.ingest.connectors.connect_agent_states import Contact, Event, Interval, Snapshot, intervals
 from callboard.ingest.connectors.connect_json import Records, finish, open_records, recheck
-from callboard.ingest.connectors.connect_ledger import Entry, Ledger, retention_days
+from callboard.ingest.connectors.connect_ledger import Entry, Ledger
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
 LEDGER_KIND = "agent_open"
@@ -79,7 +79,7 @@ class ConnectAgentEventsConnector:
     )
     options: tuple[ConnectorOption, ...] = (
         ConnectorOption("open_state_retention_days", "days an agent's open state is remembered for later files",
-                        kind="int", default=30),
+                        kind="int", default=30, minimum=0),
     )
     follows: bool = False
 
@@ -96,7 +96,7 @@ class ConnectAgentEventsConnector:
         text.digest.start()  # the file's sha256 runs beside the state machine below
         batch.rows_read = records.rows_read
         continuing = text.start_position > 0  # an appended file: its own earlier open states count
-        retention = retention_days(options, "open_state_retention_days")
+        retention = int(options["open_state_retention_days"])  # type: ignore[arg-type]
         rows: list[Interval] = []
         if events:
             with Ledger.open(context.settings.data_dir) as ledger:

@@ -19,7 +19,7 @@ import duckdb
 
 from callboard.core.errors import InvalidInput
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
-from callboard.ingest.connectors import connect_chains, connect_ledger, connect_sql
+from callboard.ingest.connectors import connect_chains, connect_sql
 from callboard.ingest.connectors.connect_ctr_build import build, dedupe_sql
 from callboard.ingest.connectors.connect_ctr_parse import AttributeKeys, parse_parts
 from callboard.ingest.connectors.connect_json import finish, open_records, recheck
@@ -54,7 +54,7 @@ class ConnectCtrConnector:
                         default=""),
         ConnectorOption("queue_id", "queue identity: 'name' (Queue.Name, else ARN) or 'arn'", default="name"),
         ConnectorOption("chain_retention_days", "days the legs of transfer chains are remembered for later files",
-                        kind="int", default=30),
+                        kind="int", default=30, minimum=0),
     )
     follows: bool = False
 
@@ -72,7 +72,7 @@ class ConnectCtrConnector:
         queue_by = str(options.get("queue_id") or "name").strip().lower()
         if queue_by not in ("name", "arn"):
             raise InvalidInput(f"--queue-id {queue_by!r} is not a queue identity", hint="use name or arn")
-        retention_days = connect_ledger.retention_days(options, "chain_retention_days")
+        retention_days = int(options["chain_retention_days"])  # type: ignore[arg-type]
         if context.progress:
             context.progress(0, records.rows_read)
         con = connect_sql.connection()

@@ -130,7 +130,7 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
 
 
 def _finish(hasher: hashlib._Hash, rest: Content) -> str:
-    """hashlib lets go of the GIL on large inputs, so this runs beside the split and the DuckDB parse."""
+    """hashlib lets go of the GIL on large inputs, so this runs beside the connector's work (see Digest)."""
     hasher.update(rest)
     return hasher.hexdigest()
 

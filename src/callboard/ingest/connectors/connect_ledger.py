@@ -20,12 +20,9 @@ the state the previous files left.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from callboard.core.errors import InvalidInput
-from callboard.ingest.connector import OptionValue
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (
@@ -129,11 +126,3 @@ class Ledger:
         )
         self._con.commit()
 
-
-def retention_days(options: Mapping[str, OptionValue], name: str, default: int = 30) -> int:
-    """A connector's retention option in days (0 keeps nothing older than the file's newest entry)."""
-    value = options.get(name)
-    days = default if value is None or value == "" else int(value)  # type: ignore[arg-type]
-    if days < 0:
-        raise InvalidInput(f"--{name.replace('_', '-')} {days} is negative", hint="give a number of days, 0 or more")
-    return days

@@ -12,7 +12,9 @@ import sqlite3
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from callboard.core.errors import InvalidInput
 from callboard.ingest.connectors.connect_chains import FILE_NAME
 from callboard.ingest.connectors.connect_ledger import Ledger
 from callboard.runtime import Runtime
@@ -86,5 +88,24 @@ def test_legs_an_earlier_callboard_kept_in_sqlite_still_join_their_chain(tmp_pat
         sqlite = sqlite3.connect(rt.settings.data_dir / "connectors" / "amazon-connect.sqlite")
         assert sqlite.execute("SELECT count(*) FROM ledger WHERE kind = 'ctr_part'").fetchone() == (0,)  # moved
         sqlite.close()
+    finally:
+        rt.close()
+
+
+def test_a_negative_retention_is_refused_before_anything_loads(tmp_path: Path) -> None:
+    rt = runtime(tmp_path)
+    try:
+        with pytest.raises(InvalidInput, match="connect-ctr --chain-retention-days -1 is below 0"):
+            rt.ingest.ingest("connect-ctr", [DAY1], options={"chain_retention_days": -1})
+        with pytest.raises(InvalidInput, match="is not a number"):
+            rt.ingest.ingest("connect-ctr", [DAY1], options={"chain_retention_days": "a month"})
+        assert rows(rt, "contacts", "contact_id") == []
+        # as text (the API): "0" is 0 days, so of day 1's legs only the newest, D-callback-request (09:32:05),
+        # stays; C1-transfer (09:22:30) is older
+        rt.ingest.ingest("connect-ctr", [DAY1], options={"chain_retention_days": "0"})
+        assert _remembered(rt) == ["D-callback-request"]
+        # none given: the default (30 days) keeps day 2's C2-transfer beside it
+        rt.ingest.ingest("connect-ctr", [DAY2], options={"chain_retention_days": None})
+        assert _remembered(rt) == ["C2-transfer", "D-callback-request"]
     finally:
         rt.close()
