@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from callboard.core.errors import Conflict
-from callboard.ingest.connectors.connect_ledger import Ledger
+from callboard.ingest.connectors.connect_ledger import Ledger, ledger_path
 from callboard.ingest.connectors.connect_sql import quote
 
 FILE_NAME = "amazon-connect-chains.duckdb"
@@ -52,27 +52,30 @@ def attach(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
 
 def prepare(con: duckdb.DuckDBPyConnection, parts: str, data_dir: Path) -> list[str]:
     """Make sure `chains.parts` has every column of the part table `parts` (without its file line), adding the
-    columns a newer Callboard parses; move legacy SQLite legs in. Returns the part column names."""
+    columns a newer Callboard parses; when the table is new, move legacy SQLite legs in. Returns the part
+    column names."""
     columns = [(name, kind) for name, kind, *_ in con.execute(f"DESCRIBE SELECT * EXCLUDE (line) FROM {parts}").fetchall()]
-    definition = ", ".join(f'"{name}" {kind}' for name, kind in columns)
-    con.execute(f"CREATE TABLE IF NOT EXISTS {_ALIAS}.parts (source VARCHAR NOT NULL, {definition})")
     present = {row[0] for row in con.execute(
         f"SELECT column_name FROM duckdb_columns() WHERE database_name = '{_ALIAS}' AND table_name = 'parts'").fetchall()}
+    if not present:
+        definition = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+        con.execute(f"CREATE TABLE {_ALIAS}.parts (source VARCHAR NOT NULL, {definition})")
+        _move_legacy(con, columns, data_dir)
     for name, kind in columns:
-        if name not in present:
+        if present and name not in present:
             con.execute(f'ALTER TABLE {_ALIAS}.parts ADD COLUMN "{name}" {kind}')
-    _move_legacy(con, columns, data_dir)
     return [name for name, _ in columns]
 
 
 def _move_legacy(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], data_dir: Path) -> None:
-    if not (data_dir / "connectors" / "amazon-connect.sqlite").exists():
+    if not ledger_path(data_dir).exists():
         return
     with Ledger.open(data_dir) as ledger:
         entries = ledger.take_all(_LEGACY_KIND)
         if not entries:
             return
-        con.register("_legacy", _legacy_table(entries))
+        sources, bodies = zip(*entries, strict=True)
+        con.register("_legacy", pa.table({"source": list(sources), "body": list(bodies)}))
         structure = json.dumps({name: kind for name, kind in columns})
         con.execute(
             f"""INSERT INTO {_ALIAS}.parts BY NAME
@@ -80,10 +83,6 @@ def _move_legacy(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]],
         )
         con.unregister("_legacy")
         ledger.forget_all(_LEGACY_KIND)  # only once they are stored here
-
-
-def _legacy_table(entries: list[tuple[str, str]]) -> pa.Table:
-    return pa.table({"source": [source for source, _ in entries], "body": [body for _, body in entries]})
 
 
 def known_legs(con: duckdb.DuckDBPyConnection, columns: list[str], source: str, chained: str) -> int:

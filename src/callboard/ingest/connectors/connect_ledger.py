@@ -51,7 +51,7 @@ class Ledger:
 
     @classmethod
     def open(cls, data_dir: Path) -> Ledger:
-        path = data_dir / "connectors" / "amazon-connect.sqlite"
+        path = ledger_path(data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(path, timeout=30, check_same_thread=False)  # one user at a time, any thread
         con.executescript(_SCHEMA)
@@ -126,3 +126,6 @@ class Ledger:
         )
         self._con.commit()
 
+
+def ledger_path(data_dir: Path) -> Path:
+    return data_dir / "connectors" / "amazon-connect.sqlite"
