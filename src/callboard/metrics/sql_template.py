@@ -41,21 +41,18 @@ _SENTINEL_NUMBER = 987_650_321  # LIMIT / OFFSET sentinels: 987650321, 987650322
 
 
 def shape(request: KpiRequest) -> tuple[object, ...]:
-    """What the compiled SQL depends on besides the period bounds' and filter values' values."""
-    period = request.period
-    bounds = (None, None) if period is None else (period.start_utc is not None, period.end_utc is not None)
-    where = tuple((dim, bool(values)) for dim, values in request.where)
+    """What the compiled SQL depends on besides the values `request_values` takes from the request."""
     metrics = tuple((m.resolved_name, m.from_settings) for m in request.metrics)
-    return (metrics, request.by, bounds, where, request.time_zone, request.org_rules)
+    dims = tuple(dim for dim, _ in request.where)
+    return (metrics, request.by, request.period is None, request_values(request).shape(), dims, request.time_zone,
+            request.org_rules)
 
 
 def sentinel_request(request: KpiRequest) -> KpiRequest:
-    period = request.period
-    if period is not None:
-        period = Period(_SENTINEL_START if period.start_utc is not None else None,
-                        _SENTINEL_END if period.end_utc is not None else None, None, None)
-    where = tuple((dim, (_SENTINEL_VALUE.format(i, 0),) if values else ())
-                  for i, (dim, values) in enumerate(request.where))
+    """The request with sentinel period bounds and filter values (the same shape)."""
+    sentinel = request_values(request).sentinel()
+    period = None if request.period is None else Period(sentinel.start, sentinel.end, None, None)
+    where = tuple((dim, values) for (dim, _), values in zip(request.where, sentinel.lists, strict=True))
     return replace(request, period=period, where=where)
 
 

@@ -21,10 +21,7 @@ from callboard.store.base import IbisTables
 from callboard.store.ddl import create_statements
 from callboard.store.upsert import ROW_GROUP_ROWS, apply_batch
 
-
 _DATABASE_ALIAS = "store"
-
-
 _OPEN: dict[str, tuple[duckdb.DuckDBPyConnection, bool, int]] = {}  # file -> (instance, read-only, users)
 _OPEN_LOCK = threading.Lock()
 
@@ -90,7 +87,7 @@ class DuckDBStore(IbisTables):
                     hint="while `callboard serve` runs, the CLI routes through it; otherwise stop the other process",
                 ) from exc
             raise
-        self._release = weakref.finalize(self, _release, self.path)  # on close(), or when the store is dropped
+        self._finalizer = weakref.finalize(self, _release, self.path)  # on close(), or when the store is dropped
         self.raw.execute("SET enable_progress_bar = false")  # our CLI draws its own progress
         if not read_only:
             for statement in create_statements():
@@ -204,4 +201,4 @@ class DuckDBStore(IbisTables):
 
     def close(self) -> None:
         self.raw.close()
-        self._release()  # runs once
+        self._finalizer()  # runs once
