@@ -50,14 +50,14 @@ class ContactExtras:
 _TEMPLATE_IDS = 2000  # up to this many ids are written into the SQL (a template value); more: a subquery
 
 
-def _fetch(kpi: Any, name: str, ids: list[str] | Callable[[], Any], build: Callable[[Any, Values], Any],
+def _fetch(kpi: Any, name: str, ids: list[str] | Any, build: Callable[[Any, Values], Any],
            span: Values = Values()) -> list[dict[str, Any]]:
     """Rows of `build(ids, span)`: with a page's ids as a list, compiled once per query and filled
-    (KpiService.records); with a subquery of ids (a big export), compiled directly."""
+    (KpiService.records); with an Ibis table of ids (a big export's subquery), compiled directly."""
     if isinstance(ids, list):
         key = ("drill-extras", name, kpi.settings.time_zone, kpi.settings.survey_window_days)
         return kpi.records(key, replace(span, lists=(tuple(ids),)), lambda v: build(list(v.lists[0]), v))  # type: ignore[no-any-return]
-    return expression_records(kpi.store, build(ids().contact_id, span))
+    return expression_records(kpi.store, build(ids.contact_id, span))
 
 
 def contact_extras(kpi: Any, contact_ids: list[str], times: list[dt.datetime],
@@ -68,7 +68,7 @@ def contact_extras(kpi: Any, contact_ids: list[str], times: list[dt.datetime],
     if not known:
         return {}
     info: dict[str, dict[str, Any]] = {i: {} for i in known}
-    ids: list[str] | Callable[[], Any] = known if len(known) <= _TEMPLATE_IDS else ids_expr
+    ids: list[str] | Any = known if len(known) <= _TEMPLATE_IDS else ids_expr()  # the subquery built once
     store = kpi.store
 
     def contacts(chosen: Any, _: Values) -> Any:
@@ -111,7 +111,7 @@ def contact_extras(kpi: Any, contact_ids: list[str], times: list[dt.datetime],
             for i, d in info.items()}
 
 
-def _outcomes(kpi: Any, ids: list[str] | Callable[[], Any], info: dict[str, dict[str, Any]], first: dt.datetime,
+def _outcomes(kpi: Any, ids: list[str] | Any, info: dict[str, dict[str, Any]], first: dt.datetime,
               last: dt.datetime) -> None:
     """FCR (fcr_rate's measures) and CSAT (the surveys fact) for contacts arriving around the page's rows."""
     store = kpi.store
