@@ -110,9 +110,10 @@ def test_ops_report_trend_and_summary_agree_with_the_catalog(scored: tuple[Runti
         runtime.quality.fail_trend(runtime.users.viewer("ana"), from_date=start, to_date=end)
 
 
-def test_summary_fail_rates_leave_bonus_sections_out() -> None:
-    """A bonus section never fails, so it has no qa_item_results row: it is in no section fail rate's
-    denominator (the quality summary, reports.fail_rates, applies the same rule)."""
+def test_fail_rates_leave_bonus_sections_and_their_questions_out() -> None:
+    """A bonus section and its questions never fail, so they have no qa_item_results row: they are in no section
+    or question fail rate's denominator (the quality summary, reports.fail_rates, applies the same rule). Kept,
+    a bonus question would read 0% failed however often it was missed."""
     form = {"name": "Bonus", "scoring_mode": "points_weighted_by_group", "sections": [
         {"id": "main", "title": "Main", "weight": 100, "questions": [{"id": "q", "text": "Q?", "type": "yes_no"}]},
         {"id": "extra", "title": "Extra", "weight": 10, "bonus": True,
@@ -132,7 +133,10 @@ def test_summary_fail_rates_leave_bonus_sections_out() -> None:
             return result
 
     rows = [(r["item_kind"], r["item_id"], r["failed"]) for r in item_rows(View())]  # type: ignore[arg-type]
-    assert rows == [("question", "q", True), ("question", "b", False), ("section", "main", True)]
+    # by hand: q answered "no" fails; b (bonus, answered "yes") and section extra are left out; main fails with q
+    assert rows == [("question", "q", True), ("section", "main", True)]
+    assert [q.question_id for q in result.failable_questions()] == ["q"]
+    assert [q.question_id for q in score(parsed, {"q": "yes", "b": "no"}).failable_questions()] == ["q"]
 
 
 def test_unknown_period_or_kind_is_refused(scored: tuple[Runtime, list[int]]) -> None:

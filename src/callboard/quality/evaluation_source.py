@@ -47,7 +47,7 @@ class EvalRecord:
     team_id: str | None = None
     channel: str | None = None
     queue_id: str | None = None
-    items: tuple[ItemResult, ...] = ()  # applicable questions only
+    items: tuple[ItemResult, ...] = ()  # applicable questions outside bonus sections (those never fail)
     failed_sections: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()  # sections with applicable questions
     disputed: bool = False
@@ -126,8 +126,7 @@ class AppDbSource:
         if form is not None and r.state != "draft":
             try:
                 result = score(form, json.loads(r.answers_json or "{}"))
-                items = tuple(ItemResult(q.question_id, q.section_id, q.failed) for q in result.questions
-                              if q.applicable)
+                items = tuple(ItemResult(q.question_id, q.section_id, q.failed) for q in result.failable_questions())
                 sections = tuple(x.section_id for x in result.sections if x.possible > 0 and not x.bonus)
                 failed_sections = tuple(x.section_id for x in result.sections if x.failed and not x.bonus)
             except Exception:

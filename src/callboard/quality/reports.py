@@ -5,7 +5,7 @@ metrics over `qa_scores` / `qa_item_results` give, see docs/quality.md):
   evaluations scored NULL (all N/A) are left out of the mean; calibration evaluations and drafts never count;
 - `critical_fail_rate` = evaluations with a failed critical question or a failed fatal question / evaluations;
 - fail rate per question (section) = applicable answers that failed / applicable answers (visible, non-bonus sections with
-  possible points).
+  possible points; a bonus section's questions never fail, so they are in no question fail rate either).
 
 Grouped by agent, team, queue, channel, evaluator, form, day, week, month, or nothing (one row).
 """
@@ -94,12 +94,11 @@ def fail_rates(evaluations: Iterable[EvaluationView], by: str = "all", *, kind: 
         result = e.result()
         k = key(e)
         if kind == "question":
-            items = [(q.question_id, q.failed) for q in result.questions if q.applicable]
+            items = [(q.question_id, q.failed) for q in result.failable_questions()]
             for s, q in form.questions():
                 labels.setdefault((e.form.form_id, q.id), q.text)
         else:
-            items = [(s.section_id, s.failed or s.auto_failed) for s in result.sections
-                     if s.visible and s.possible > 0 and not s.bonus]
+            items = [(s.section_id, s.failed or s.auto_failed) for s in result.failable_sections()]
             for s in form.sections:
                 labels.setdefault((e.form.form_id, s.id), s.title)
         for item_id, failed in items:

@@ -49,10 +49,10 @@ def score_row(ev: EvaluationView) -> dict[str, Any]:
 def item_rows(ev: EvaluationView) -> list[dict[str, Any]]:
     result = ev.result()
     rows = [{"evaluation_id": ev.id, "item_kind": "question", "item_id": q.question_id, "section_id": q.section_id,
-             "earned": q.earned, "possible": q.possible, "failed": q.failed} for q in result.questions if q.applicable]
+             "earned": q.earned, "possible": q.possible, "failed": q.failed} for q in result.failable_questions()]
     rows += [{"evaluation_id": ev.id, "item_kind": "section", "item_id": s.section_id, "section_id": s.section_id,
               "earned": s.earned, "possible": s.possible, "failed": s.failed or s.auto_failed}
-             for s in result.sections if s.visible and s.possible > 0 and not s.bonus]  # a bonus never fails
+             for s in result.failable_sections()]
     return rows
 
 

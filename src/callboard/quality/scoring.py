@@ -62,6 +62,16 @@ class ScoreResult:
     questions: tuple[QuestionResult, ...]
     missing: tuple[str, ...]  # visible scored questions with no answer (a submit needs none)
 
+    def failable_questions(self) -> tuple[QuestionResult, ...]:
+        """The questions in fail rates: applicable ones outside bonus sections (a missed bonus is no failure,
+        so a bonus question's fail rate would always read 0%)."""
+        bonus = {s.section_id for s in self.sections if s.bonus}
+        return tuple(q for q in self.questions if q.applicable and q.section_id not in bonus)
+
+    def failable_sections(self) -> tuple[SectionResult, ...]:
+        """The sections in fail rates: visible, scored (some possible points) and not bonus."""
+        return tuple(s for s in self.sections if s.visible and s.possible > 0 and not s.bonus)
+
 
 def _given(answers: Mapping[str, Any], question_id: str) -> Any:
     value = answers.get(question_id)
