@@ -155,7 +155,7 @@ def test_identity_mapping_applies_to_new_loads_and_rewrites_stored_rows(
     assert first.unmapped_identities == ("PJSIP/1001",)
     mapping = tmp_path / "identities.csv"
     mapping.write_text("source,source_identity,agent_id\nstatelog,PJSIP/1001,a001\nstatelog,PJSIP/1002,a002\n")
-    assert runtime.ingest.map_identities_file(mapping) == 1  # r1 moves to a001
+    assert runtime.ingest.map_identities_file(mapping).rows_moved == 1  # r1 moves to a001
     with log.open("a") as handle:
         handle.write("r2|PJSIP/1002|aux|2026-11-02T09:00:00|2026-11-02T09:10:00\n")
     [second] = runtime.ingest.ingest("state-log", [log])

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from callboard.cli.common import DataDir, console, friendly_errors, open_runtime, settings_for
+from callboard.cli.common import DataDir, console, err_console, friendly_errors, open_runtime, settings_for
 from callboard.cli.ingest_cmd import Examples, print_report
 from callboard.cli.remote import RemoteCallboard
 from callboard.ingest.connector import Connector, ConnectorOption, OptionValue
@@ -158,9 +158,10 @@ def map_identity(
 ) -> None:
     """Tie one source identity to an agent; rows already loaded under it move to the agent."""
     with open_runtime(data_dir) as runtime:
-        moved = runtime.ingest.map_identities([(source, identity, agent_id)])
-    console.print(f"{source} {identity} -> {agent_id}; {moved} stored rows moved to the agent", soft_wrap=True,
-                  highlight=False)
+        outcome = runtime.ingest.map_identities([(source, identity, agent_id)])
+    console.print(f"{source} {identity} -> {agent_id}; {outcome.rows_moved} stored rows moved to the agent",
+                  soft_wrap=True, highlight=False)
+    _warn(outcome.warnings)
 
 
 @identities_app.command("import")
@@ -171,6 +172,12 @@ def import_identities(
 ) -> None:
     """Load identity mappings from a CSV file."""
     with open_runtime(data_dir) as runtime:
-        moved = runtime.ingest.map_identities_file(file)
-    console.print(f"mappings from {file} saved; {moved} stored rows moved to their agents", soft_wrap=True,
-                  highlight=False)
+        outcome = runtime.ingest.map_identities_file(file)
+    console.print(f"mappings from {file} saved; {outcome.rows_moved} stored rows moved to their agents",
+                  soft_wrap=True, highlight=False)
+    _warn(outcome.warnings)
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True, highlight=False)

@@ -15,6 +15,7 @@ from callboard.ingest.connectors.csv_excel import read_file
 from callboard.ingest.identities import read_mapping_file
 from callboard.ingest.registry import connectors, get_connector
 from callboard.ingest.mapping import load_mapping
+from callboard.ingest.mapping_check import MappingOutcome, mapping_warnings
 from callboard.ingest.suggest import Suggestion, suggest, write_suggestion
 from callboard.records.batch import LoadBatch, LoadReport, Rejection
 from callboard.store.base import AnalyticsStore
@@ -110,13 +111,18 @@ class IngestService:
     def identities(self, source: str | None = None) -> list[tuple[str, str, str]]:
         return self.store.identity_rows(source)
 
-    def map_identities(self, rows: list[tuple[str, str, str]]) -> int:
-        """Tie source identities to agents; rows already loaded under the identity are rewritten."""
+    def map_identities(self, rows: list[tuple[str, str, str]]) -> MappingOutcome:
+        """Tie source identities to agents; rows already loaded under the identity (or under the agent an earlier
+        mapping gave it) are rewritten. Warns of an unknown source or agent and of history that cannot move."""
         if not rows:
             raise InvalidInput("no identity mappings given", hint="source,source_identity,agent_id")
-        return self.store.map_identities(rows)
+        batches = self.store.table("load_batches")
+        loaded = {str(s) for s in batches.select("source").distinct().to_pyarrow().column("source").to_pylist()}
+        warnings = mapping_warnings(rows, current=self.store.identity_rows(), loaded_sources=loaded,
+                                    known_agents=self.store.known_agent_ids())
+        return MappingOutcome(self.store.map_identities(rows), warnings)
 
-    def map_identities_file(self, path: Path) -> int:
+    def map_identities_file(self, path: Path) -> MappingOutcome:
         return self.map_identities(read_mapping_file(path))
 
     def suggest(self, path: Path, *, source: str | None = None) -> Suggestion:
