@@ -6,7 +6,9 @@
 - JSONL (`.jsonl` / `.ndjson`, or any file whose first line is a complete object without `turns`): one
   turn per line, each with its `contact_id`.
 A bad turn is quarantined with its line and reason; the others load. A JSONL file that grows is read
-from where the last run stopped. Format: docs/connectors/transcripts.md.
+from where the last run stopped; a last line without a line end is read only when it is already a whole
+JSON object, else it is left for the run that finds it complete (`lines_end`). Format:
+docs/connectors/transcripts.md.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from callboard.core.errors import InvalidInput
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors.transcript_generic import add_turn, conversation, parse_turn
 from callboard.ingest.connectors.transcript_io import (
-    BadField, FileRead, decode_text, item_lines, load_document, new_batch, read_bytes, set_cursor, text_value,
+    BadField, FileRead, decode_text, item_lines, lines_end, load_document, new_batch, read_bytes, set_cursor,
+    text_value,
 )
 from callboard.ingest.connectors.transcript_rows import Collected, finish
 from callboard.records.batch import Cursor, LoadBatch
@@ -58,12 +61,14 @@ def _read_json(read: FileRead, out: Collected, time_zone: str) -> None:
                            hint='write {"contact_id": ..., "turns": [...]} or one turn per line (JSONL)')
 
 
-def _read_jsonl(read: FileRead, out: Collected, time_zone: str) -> str:
-    """Turns from read.start on; returns the cursor state (each contact's next turn_seq)."""
+def _read_jsonl(read: FileRead, out: Collected, time_zone: str) -> tuple[int, str]:
+    """Turns from read.start on; returns the bytes consumed (a partial last line is left for the next run,
+    see `lines_end`) and the cursor state (each contact's next turn_seq)."""
     state = json.loads(read.state) if read.state else {}
     next_seq: dict[str, int] = state.get("next_seq", {}) if isinstance(state, dict) else {}
+    end = lines_end(read.data, read.start)
     line_no = read.data[: read.start].count(b"\n")
-    for raw in read.data[read.start:].split(b"\n"):
+    for raw in read.data[read.start:end].split(b"\n"):
         line_no += 1
         if not raw.strip():
             continue
@@ -88,7 +93,7 @@ def _read_jsonl(read: FileRead, out: Collected, time_zone: str) -> str:
             out.reject(line_no, problem, value)
             continue
         add_turn(out, contact_id, seq, turn)
-    return json.dumps({"next_seq": next_seq}, sort_keys=True)
+    return end, json.dumps({"next_seq": next_seq}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -106,15 +111,16 @@ class TranscriptConnector:
         batch = new_batch(read, context.source)
         out = Collected(str(path))
         state: str | None = None
+        position = len(read.data)
         if not read.unchanged:
             if not read.data.strip():
                 raise InvalidInput(f"{path}: the file is empty", hint="name a transcript file")
             if _is_jsonl(path, read):
-                state = _read_jsonl(read, out, context.settings.time_zone)
+                position, state = _read_jsonl(read, out, context.settings.time_zone)
             else:  # a JSON document is always parsed whole, even when it grew
                 _read_json(read, out, context.settings.time_zone)
         finish(batch, out)
-        set_cursor(batch, read, connector=self.name, stream=context.stream, position=len(read.data),
+        set_cursor(batch, read, connector=self.name, stream=context.stream, position=position,
                    state=state if state is not None else read.state)
         return batch
 

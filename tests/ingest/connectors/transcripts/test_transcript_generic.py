@@ -124,3 +124,82 @@ def test_single_line_json_file_is_jsonl_and_truncated_json_is_refused(runtime: R
     cut.write_text(json.dumps(JSON_DOC, indent=2)[:120])
     with pytest.raises(InvalidInput, match="not a complete JSON document"):
         runtime.ingest.ingest("transcript", [cut])
+
+
+# A live export: lines 1-4 complete, line 5 cut off mid-write (no line end yet).
+LIVE_HEAD = (
+    '{"contact_id": "c-1", "role": "agent", "text": "Hello, this is Ana."}\n'  # line 1: c-1 seq 0
+    '{"contact_id": "c-1", "role": "customer", "text": "Hi Ana."}\n'  # line 2: seq 1
+    '{"contact_id": "c-1", "role": "alien", "text": "zzz"}\n'  # line 3: seq 2, quarantined (role)
+    '{"contact_id": "c-1", "role": "agent", "text": "   "}\n'  # line 4: seq 3, quarantined (text)
+)
+LINE_5 = '{"contact_id": "c-1", "role": "agent", "text": "cut off"}'
+
+
+def test_jsonl_partial_last_line_waits_until_it_is_complete(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    path.write_text(LIVE_HEAD + LINE_5[:48])  # '..."text": "cut' : the writer is still at it
+    [first] = runtime.ingest.ingest("transcript", [path])
+    # lines 1-4 read (2 loaded, 2 rejected); line 5 is neither read nor quarantined
+    assert (first.rows_read, first.loaded, first.rejected) == (4, 2, 2)
+    assert [(r["line"], r["field"]) for r in quarantine(runtime)] == [(3, "role"), (4, "text")]
+    [again] = runtime.ingest.ingest("transcript", [path])  # unchanged file, line 5 still partial
+    assert (again.rows_read, again.loaded, again.rejected) == (0, 0, 0)
+
+    with path.open("a") as handle:  # the writer finishes line 5 and writes line 6
+        handle.write(LINE_5[48:] + '\n{"contact_id": "c-1", "role": "customer", "text": "Bye"}\n')
+    [second] = runtime.ingest.ingest("transcript", [path])
+    assert (second.rows_read, second.loaded, second.rejected) == (2, 2, 0)
+    # c-1's lines are seq 0-5 (lines 3 and 4 keep their numbers 2 and 3 though quarantined)
+    assert [(t["turn_seq"], t["participant"], t["text"]) for t in turns(runtime, "c-1")] == [
+        (0, "agent", "Hello, this is Ana."), (1, "customer", "Hi Ana."), (4, "agent", "cut off"),
+        (5, "customer", "Bye")]
+    assert [(r["line"], r["field"]) for r in quarantine(runtime)] == [(3, "role"), (4, "text")]
+    [third] = runtime.ingest.ingest("transcript", [path])
+    assert (third.rows_read, third.loaded) == (0, 0)
+
+
+def test_jsonl_complete_last_line_without_line_end_loads_once(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    path.write_text(LIVE_HEAD + LINE_5)  # line 5 is a whole object; the file just lacks a final newline
+    [first] = runtime.ingest.ingest("transcript", [path])
+    assert (first.rows_read, first.loaded, first.rejected) == (5, 3, 2)
+    assert [(t["turn_seq"], t["text"]) for t in turns(runtime, "c-1")] == [
+        (0, "Hello, this is Ana."), (1, "Hi Ana."), (4, "cut off")]
+    [again] = runtime.ingest.ingest("transcript", [path])
+    assert (again.rows_read, again.loaded) == (0, 0)
+
+    with path.open("a") as handle:  # the line end arrives with two more lines, one of them bad
+        handle.write('\n{"contact_id": "c-1", "role": "customer"}\n'
+                     '{"contact_id": "c-1", "role": "customer", "text": "Bye"}\n')
+    [second] = runtime.ingest.ingest("transcript", [path])
+    # only lines 6 and 7 are read: line 5 is not read again, not duplicated, not cut into a bad tail
+    assert (second.rows_read, second.loaded, second.rejected, second.duplicates) == (2, 1, 1, 0)
+    assert [(t["turn_seq"], t["text"]) for t in turns(runtime, "c-1")] == [
+        (0, "Hello, this is Ana."), (1, "Hi Ana."), (4, "cut off"), (6, "Bye")]  # line 6 is seq 5, rejected
+    assert [(r["line"], r["field"]) for r in quarantine(runtime)] == [(3, "role"), (4, "text"), (6, "text")]
+
+
+def test_jsonl_last_line_that_is_not_an_object_waits_for_its_line_end(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"contact_id": "c-3", "role": "agent", "text": "one"}\n12')  # a number may still grow
+    [first] = runtime.ingest.ingest("transcript", [path])
+    assert (first.rows_read, first.loaded, first.rejected) == (1, 1, 0)
+    with path.open("a") as handle:
+        handle.write("34\n")
+    [second] = runtime.ingest.ingest("transcript", [path])  # now a complete line: quarantined whole
+    assert (second.rows_read, second.rejected) == (1, 1)
+    assert [(r["line"], r["field"], r["raw"]) for r in quarantine(runtime)] == [(2, "line", "1234")]
+
+
+def test_jsonl_partial_first_and_only_line(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    line = '\ufeff{"contact_id": "c-4", "role": "agent", "text": "first"}'
+    path.write_text(line[:20], encoding="utf-8")
+    [first] = runtime.ingest.ingest("transcript", [path])
+    assert (first.rows_read, first.rejected) == (0, 0)
+    path.write_text(line, encoding="utf-8")  # completed, still no line end; a BOM before it
+    [second] = runtime.ingest.ingest("transcript", [path])
+    assert (second.rows_read, second.loaded) == (1, 1)
+    assert [(t["turn_seq"], t["text"]) for t in turns(runtime, "c-4")] == [(0, "first")]
+    assert quarantine(runtime) == []
