@@ -3,7 +3,8 @@
 Reads `epoch|callid|queue|agent|event|data...` lines from where the cursor stopped (asterisk_files),
 splits and checks them in bulk (asterisk_parse), builds contacts, queue entries, agent segments and
 agent states for all calls and agents at once (asterisk_read, asterisk_calls, asterisk_states), and
-hands the next read the lines of calls still in progress (asterisk_cursor). See
+hands the next read the lines of calls still in progress (asterisk_cursor). A gzip-compressed file
+(`queue_log.1.gz`) is read as its text; a UTF-8 byte-order mark and Windows line ends are ignored. See
 docs/connectors/asterisk.md for the mapping and its choices.
 """
 
@@ -53,6 +54,18 @@ class QueueLogConnector:
                                    "as that member's name, so membership and call lines share one agent.", "path"),
     )
     follows: bool = True
+
+    def check_follow(self, path: Path) -> None:
+        """`--follow` tails a growing file: a gzip-compressed one (`queue_log.1.gz`) never grows, so following it
+        is refused in one line before anything is read."""
+        try:
+            packed = asterisk_files.is_gzip(path)
+        except OSError:
+            return  # missing or unreadable: the read says so
+        if packed:
+            raise InvalidInput(f"{path} is gzip-compressed: a compressed queue_log does not grow, so --follow "
+                               "cannot tail it", hint="load the .gz files without --follow, then follow the live "
+                               "queue_log (e.g. /var/log/asterisk/queue_log)")
 
     def read(self, path: Path, *, cursor: Cursor | None, options: Mapping[str, OptionValue],
              context: ReadContext) -> LoadBatch:
