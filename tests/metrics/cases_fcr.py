@@ -17,13 +17,13 @@ DAY = dt.timedelta(days=1)
 
 def handled(d: Dataset, cid: str, *, agent: str = "a1", customer: str | None = "k1", at: dt.datetime = T0,
             channel: str = "voice", direction: str = "inbound", callback_of: str | None = None,
-            resolved: bool | None = None, transferred_to: str | None = None) -> str:
-    """A contact answered at once and handled by `agent` (talk 60 s); with `transferred_to`, the agent
-    transfers it and that agent handles the rest (a second segment, 5 minutes later)."""
+            resolved: bool | None = None, transferred_to: str | None = None, queue: str = "q1") -> str:
+    """A contact answered at once in `queue` and handled by `agent` (talk 60 s); with `transferred_to`, the
+    agent transfers it and that agent handles the rest (a second segment, 5 minutes later)."""
     d.contact(cid, at=at, customer_id=customer, channel=channel, direction=direction, callback_of=callback_of,
               resolved=resolved)
-    d.entry(cid, wait_s=5, agent=agent)
-    d.segment(cid, agent, talk_s=60, transferred_out=transferred_to is not None)
+    d.entry(cid, wait_s=5, agent=agent, queue=queue)
+    d.segment(cid, agent, talk_s=60, transferred_out=transferred_to is not None, queue=queue)
     if transferred_to:
         d.segment(cid, transferred_to, talk_s=60, seq=1, at=at + dt.timedelta(minutes=5))
     return cid
@@ -75,6 +75,22 @@ def callbacks_and_outbound() -> Dataset:
     handled(d, "c3", customer="k1", at=T0 + 2 * DAY, direction="outbound")
     handled(d, "c4", customer="k2")
     handled(d, "c5", customer="k2", at=T0 + DAY)
+    return d
+
+
+def outbound_and_anonymous() -> Dataset:
+    """Three queues, every contact a handled voice call. q_out (outbound sales): the agent calls k1 (o1, T0),
+    k2 (o2, T0 + 1 h) and k3 (o3, day 1). q_anon (a PBX that passes no caller id): inbound n1, n2 with no
+    customer. q_in: inbound i1 (k3, T0); i2 (k4, T0) and k4 again i3 (day 2)."""
+    d = Dataset()
+    handled(d, "o1", customer="k1", direction="outbound", queue="q_out")
+    handled(d, "o2", customer="k2", at=T0 + dt.timedelta(hours=1), direction="outbound", queue="q_out")
+    handled(d, "o3", customer="k3", at=T0 + DAY, direction="outbound", queue="q_out")
+    handled(d, "n1", customer=None, queue="q_anon")
+    handled(d, "n2", customer=None, at=T0 + dt.timedelta(hours=2), queue="q_anon")
+    handled(d, "i1", customer="k3", queue="q_in")
+    handled(d, "i2", customer="k4", queue="q_in")
+    handled(d, "i3", customer="k4", at=T0 + 2 * DAY, queue="q_in")
     return d
 
 
@@ -177,11 +193,25 @@ CASES: list[MetricCase] = [
          "1/1, whatever the load order",
          by="agent"),
     case("fcr.callbacks_outbound_never_repeats", callbacks_and_outbound, "fcr_rate",
-         [{"contact": "c1", "fcr_rate": 1.0}, {"contact": "c2", "fcr_rate": 1.0}, {"contact": "c3", "fcr_rate": 1.0},
+         [{"contact": "c1", "fcr_rate": 1.0}, {"contact": "c2", "fcr_rate": 1.0}, {"contact": "c3", "fcr_rate": None},
           {"contact": "c4", "fcr_rate": 0.0}, {"contact": "c5", "fcr_rate": 1.0}],
-         "c1's callback c2 and the outbound c3 are not repeats -> c1 resolved; the callback and the outbound call "
-         "are measured on their own (eligible, resolved); k2's inbound c5 the next day makes c4 unresolved",
+         "c1's callback c2 and the outbound c3 are not repeats -> c1 resolved; the callback serves the customer's "
+         "request and is measured on its own (§2.6: eligible, resolved); the outbound call the agent started has "
+         "no first contact to resolve (not eligible, NULL; docs/metrics.md); k2's inbound c5 the next day makes "
+         "c4 unresolved",
          by="contact"),
+    case("fcr.outbound_and_no_customer_not_eligible", outbound_and_anonymous, ["fcr_rate", "fcr.voice_only", "handled"],
+         [{"queue": "q_anon", "fcr_rate": None, "fcr.voice_only": None, "handled": 2},
+          {"queue": "q_in", "fcr_rate": 2 / 3, "fcr.voice_only": 2 / 3, "handled": 3},
+          {"queue": "q_out", "fcr_rate": None, "fcr.voice_only": None, "handled": 3}],
+         "q_anon: n1, n2 have no customer id, so a repeat cannot be seen: left out of both sides -> 0/0 = NULL "
+         "(not 2/2); q_out: outbound calls the agent starts are not eligible -> 0/0 = NULL (not 3/3); q_in: i1 "
+         "resolved (the outbound o3 to k3 on day 1 is no repeat), i2 unresolved (k4's i3 on day 2), i3 resolved "
+         "-> 2/3, the same for voice only (all voice); handled counts every segment: 2, 3, 3",
+         by="queue"),
+    case("fcr.outbound_and_no_customer_total", outbound_and_anonymous, ["fcr_rate", "fcr.repeat_Wd"],
+         {"fcr_rate": 2 / 3, "fcr.repeat_Wd": 2 / 3},
+         "only q_in's i1, i2, i3 are eligible (o1-o3 outbound, n1-n2 no customer): i1 and i3 resolved -> 2/3"),
     case("fcr.transfer_and_last_agent_credit", transfer_and_credit, ["fcr_rate", "handled"],
          [{"agent": "a1", "fcr_rate": 1.0, "handled": 3},
           {"agent": "a2", "fcr_rate": 0.0, "handled": 1},
