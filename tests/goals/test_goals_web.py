@@ -4,7 +4,9 @@ one Chromium look at /goals (screenshot kept in /tmp/callboard-goals-test/)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,6 +159,52 @@ def test_goal_form_creates_a_goal(server: LiveServer) -> None:
     assert client(server, "planner").get("/goals").status_code == 403
 
 
+def test_goal_targets_accept_durations(server: LiveServer) -> None:
+    """An AHT target typed as the pages show it (m:ss, h:mm:ss) is seconds; a plain number still is too."""
+    sup = client(server, "supA")
+    form = {"csrf_token": sup.headers["X-CSRF-Token"], "name": "form mss", "metric": "aht_s", "scope_kind": "agent",
+            "scope_id": "a1", "period": "month", "starts_on": "2026-03-05", "target": "3:05", "amber_band": "0:15"}
+    posted = sup.post("/goals", data=form, follow_redirects=False)
+    assert posted.status_code == 303, posted.text
+    assert sup.post("/goals", data={**form, "name": "form hms", "target": "1:02:05"},
+                    follow_redirects=False).status_code == 303
+    api = sup.post("/api/v1/goals", json=goal_body(name="api mss", target="2:30"))
+    assert api.status_code == 201 and api.json()["target"] == 150.0
+    made = {g["name"]: g for g in sup.get("/api/v1/goals", params=MARCH).json()}
+    assert (made["form mss"]["target"], made["form mss"]["amber_band"]) == (185.0, 15.0)  # 3*60+5, 0*60+15
+    assert made["form hms"]["target"] == 3725.0  # 3600 + 2*60 + 5
+    edit = sup.get(f"/goals/{made['form mss']['id']}/edit")
+    assert 'value="3:05"' in edit.text and 'value="0:15"' in edit.text  # the edit form shows what was typed
+    not_time = sup.post("/goals", data={**form, "name": "handled mss", "metric": "handled", "direction": "higher"})
+    assert not_time.status_code == 422 and "is not a duration" in not_time.text
+    bad = sup.post("/goals", data={**form, "name": "bad mss", "target": "3:75"})
+    assert bad.status_code == 422 and "is not a valid duration" in bad.text
+    assert "handled mss" not in {g["name"] for g in sup.get("/api/v1/goals", params=MARCH).json()}
+
+
+def test_goal_form_offers_only_goal_metrics(server: LiveServer) -> None:
+    """The metric list: readable titles, no neutral or interval-aggregate metrics, no KPI without a default; a
+    metric the catalog lacks is refused in one short sentence."""
+    sup = client(server, "supA")
+    page = sup.get("/goals").text
+    select = page[page.index('id="goal-metric"'):page.index("</select>", page.index('id="goal-metric"'))]
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+    values = [v for v, _ in options]
+    labels = [label for _, label in options]
+    assert "aht" in values and "service_level" in values and "qa_score" in values
+    assert not {"interval", "handled", "offered", "answered", "occupancy", "avg_talk"} & set(values)
+    assert not [v for v in values if v.startswith("interval")]
+    assert len(values) == len(set(values)) and not [label for label in labels if "none" in label or "—" in label]
+    assert "Average handle time (organisation default)" in labels
+    refused = sup.post("/goals", data={"csrf_token": sup.headers["X-CSRF-Token"], "name": "bad metric",
+                                       "metric": "interval", "scope_kind": "team", "scope_id": "tA",
+                                       "period": "month", "starts_on": "2026-03-05", "target": "5"})
+    alert = re.search(r'<div class="alert" role="alert">(.*?)</div>', refused.text, re.S)
+    assert refused.status_code == 404 and alert is not None
+    text = html.unescape(re.sub(r"<[^>]+>", "", alert.group(1)))
+    assert text.startswith("unknown metric 'interval'") and len(text) < 120 and "abandon_rate" not in text
+
+
 @pytest.mark.browser
 def test_goals_page_in_chromium(server: LiveServer, tmp_path: Path) -> None:
     sup = client(server, "supA")
@@ -181,4 +229,10 @@ def test_goals_page_in_chromium(server: LiveServer, tmp_path: Path) -> None:
         page.dispatch_event("#goal-starts", "change")
         page.wait_for_function("document.getElementById('goal-suggested-value').textContent === '3:45'")
         assert "25th percentile of 6 weekly agent values" in page.inner_text("#goal-suggested-basis")
+        page.click("#goal-use-suggestion")
+        assert page.input_value("#goal-target") == "3:45"  # the field gets what it accepts, not 225.0 or 224.9999
+        page.select_option("#goal-metric", "transfer_rate")
+        page.wait_for_function("document.getElementById('goal-suggested-value').textContent.endsWith('%')")
+        page.click("#goal-use-suggestion")
+        assert re.fullmatch(r"\d+(\.\d)?%", page.input_value("#goal-target"))
         page.screenshot(path=str(SHOTS / "goals.png"), full_page=True)

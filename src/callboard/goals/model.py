@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from callboard.core.errors import InvalidInput
 
 SCOPE_KINDS = ("agent", "team", "queue", "channel")
+_DURATION = re.compile(r"^(?:(\d+):)?(\d+):(\d{1,2})(\.\d+)?$")
+
+
+def parse_duration(text: str) -> float | None:
+    """'3:05' -> 185.0, '1:02:05' -> 3725.0, '0:45.5' -> 45.5; None when `text` is not m:ss or h:mm:ss
+    (a plain number is not a duration here: callers read it as seconds)."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        raise InvalidInput(f"'{text.strip()}' is not a valid duration", hint="write m:ss or h:mm:ss, e.g. 3:05")
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(fraction or 0)
 
 
 class GoalInput(BaseModel):
@@ -22,9 +36,11 @@ class GoalInput(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["Care service level, March"])
     metric: str = Field(min_length=1, max_length=200, description="catalog metric, alias or KPI, optionally with "
                         "parameters: service_level, aht_s, service_level.genesys_cloud(threshold_s=30)")
-    target: float = Field(description="in the metric's unit: ratios 0..1 (0.8 = 80%), seconds, counts")
+    target: float = Field(description="in the metric's unit: ratios 0..1 (0.8 = 80%), counts, seconds (a number, "
+                          "or a string m:ss or h:mm:ss for a duration metric: \"3:05\" = 185)")
     direction: Literal["higher", "lower"] | None = Field(None, description="default: the metric's `better`")
-    amber_band: float | None = Field(None, ge=0, description="default 0.05 for ratios, else 10% of the target")
+    amber_band: float | None = Field(None, ge=0, description="default 0.05 for ratios, else 10% of the target "
+                                     "(m:ss accepted for a duration metric)")
     period: Literal["week", "month", "quarter", "custom"] = "month"
     starts_on: dt.date = Field(description="any day of the week/month/quarter, or the first day of a custom period")
     ends_on: dt.date | None = Field(None, description="custom periods only: the last day (inclusive)")
@@ -32,6 +48,29 @@ class GoalInput(BaseModel):
     scope_id: str = Field(min_length=1, max_length=100, examples=["t_care", "a005", "q_billing", "chat"])
     collaborative: bool = Field(False, description="a team goal every member works toward (shown on agent pages)")
     owner: str | None = Field(None, description="username of the owner; default the signed-in user")
+    # the fields given as m:ss / h:mm:ss, so the service can refuse a duration for a metric not in seconds
+    _durations: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_durations(cls, data: Any, handler: Any) -> GoalInput:
+        durations: list[str] = []
+        if isinstance(data, dict):
+            data = dict(data)
+            for key in ("target", "amber_band"):
+                value = data.get(key)
+                seconds = parse_duration(value) if isinstance(value, str) else None
+                if seconds is not None:
+                    data[key] = seconds
+                    durations.append(key)
+        model: GoalInput = handler(data)
+        model._durations = tuple(durations)
+        return model
+
+    @property
+    def durations(self) -> tuple[str, ...]:
+        """Which of target / amber_band were written as a duration (m:ss or h:mm:ss)."""
+        return self._durations
 
 
 def parse_goal_input(data: object) -> GoalInput:

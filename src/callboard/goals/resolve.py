@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from callboard.core.errors import NotFound
 from callboard.metrics.catalog import ResolvedMetric
 from callboard.metrics.org_rules import PER_ROW_SETTINGS
 from callboard.org.settings_service import OrgSettingsService
@@ -46,7 +47,12 @@ def resolve_goal_metric(kpi: Any, settings: OrgSettingsService, requested: str, 
                         scope_id: str) -> ResolvedMetric:
     document = settings.current().document
     values = settings_values(kpi)
-    requested = with_org_default(kpi.catalog, requested, document.metric_defaults)
+    try:
+        requested = with_org_default(kpi.catalog, requested, document.metric_defaults)
+    except NotFound as exc:  # one sentence, not the catalog's ~80 names (the goal form lists the usable ones)
+        name = requested.split("(")[0].strip()
+        raise NotFound(f"unknown metric '{name}'", hint="pick a metric from the goal form, or see GET /api/v1/metrics"
+                       ) from exc
     metric = kpi.catalog.find(requested.split("(")[0].strip())
     uses_thresholds = any(p.setting in THRESHOLD_SETTINGS for p in metric.params.values())
     if uses_thresholds and scope_kind in ("queue", "channel"):

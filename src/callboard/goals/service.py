@@ -164,6 +164,9 @@ class GoalService:
         direction = spec.direction or resolved.metric.better
         if direction not in ("higher", "lower"):
             raise InvalidInput(f"{resolved.metric.id} has no better direction", hint="set direction: higher or lower")
+        if spec.durations and resolved.metric.unit != "seconds":
+            raise InvalidInput(f"{resolved.metric.title} is not a duration, so its {spec.durations[0]} cannot be m:ss",
+                               hint="write a number in the metric's unit")
         if resolved.metric.unit == "ratio" and not 0.0 <= spec.target <= 1.0:
             raise InvalidInput(f"target {spec.target:g} is not a ratio", hint="write ratios as 0..1, e.g. 0.8 for 80%")
         bounds = period_bounds(spec.period, spec.starts_on, spec.ends_on)

@@ -22,7 +22,7 @@ from callboard.goals.periods import period_bounds
 from callboard.goals.service import GoalWithProgress
 from callboard.web.auth import allow
 from callboard.web.context import WebContext, get_context
-from callboard.web.format import format_value
+from callboard.web.format import format_duration, format_value
 from callboard.web.params import check_period
 
 router = APIRouter(tags=["pages"])
@@ -97,18 +97,31 @@ def scope_choices(ctx: WebContext, viewer: Viewer, labels: dict[tuple[str, str],
     return choices
 
 
+def goal_metric(metric: Any) -> bool:
+    """A metric the goal form offers: one with a better direction (a goal is met by going up or down), read from
+    contact-level facts (interval aggregates carry no agent or team, so they would read "No data" there)."""
+    return bool(metric.better in ("higher", "lower") and metric.kpi != "interval")
+
+
 def metric_groups(ctx: WebContext) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(KPI, [(value, label)]): the KPI itself (the organisation's default variant), then each variant."""
+    """(group label, [(value, label)]) of the metrics a goal can use, by KPI: the KPI itself (it follows the
+    organisation's default variant) then each variant by its title; a KPI with one usable metric is one entry."""
     defaults = ctx.runtime.org_settings.current().document.metric_defaults
+    catalog = ctx.runtime.catalog
     groups = []
-    for kpi, metrics in sorted(ctx.runtime.catalog.kpis().items()):
-        if all(m.better == "neutral" for m in metrics):
+    for kpi, metrics in catalog.kpis().items():
+        usable = sorted((m for m in metrics if goal_metric(m)), key=lambda m: (not m.default, m.title))
+        if not usable:
             continue
-        default = ctx.runtime.catalog.default_for(kpi, defaults)
-        options = [(kpi, f"{kpi} — default ({default.id if default else 'none'})")]
-        options += [(m.id, f"{m.id} · {m.title}") for m in sorted(metrics, key=lambda m: m.id) if len(metrics) > 1]
-        groups.append((kpi, options))
-    return groups
+        default = catalog.default_for(kpi, defaults)
+        if default is not None and goal_metric(default) and len(usable) > 1 and kpi not in catalog.metrics:
+            options = [(kpi, f"{default.title} (organisation default)")]
+            options += [(m.id, f"{m.title} · {m.variant.replace('_', ' ')} definition" if m.id == default.id
+                         else m.title) for m in usable]
+        else:
+            options = [(m.id, m.title) for m in usable]
+        groups.append(((default or usable[0]).title, options))
+    return sorted(groups, key=lambda g: g[0].lower())
 
 
 def quick_periods(today: dt.date) -> list[tuple[str, dt.date | None, dt.date | None]]:
@@ -166,12 +179,26 @@ def goals_page(request: Request, ctx: Ctx, viewer: ViewGoals, from_: Annotated[s
     return render(request, ctx, viewer, from_=from_, to=to, scope_kind=scope_kind, show=show)
 
 
-def _target(text: str) -> float:
+def _target(text: str) -> float | str:
+    """'80%' -> 0.8, '0.8' -> 0.8, '185' -> 185.0; m:ss and h:mm:ss ('3:05') go to the goal as written, which
+    reads them as seconds for a duration metric (goals/model.py)."""
     raw = text.strip().replace(",", "")
+    if ":" in raw:
+        return raw
     try:
         return float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError as exc:
-        raise InvalidInput(f"target '{text}' is not a number", hint="e.g. 0.8 or 80% for a rate, 300 for seconds") from exc
+        raise InvalidInput(f"target '{text}' is not a number",
+                           hint="e.g. 80% or 0.8 for a rate, 3:05 or 185 (seconds) for a time") from exc
+
+
+def form_number(value: float, unit: str) -> str:
+    """A stored target or band as the form shows it: m:ss for seconds, a percentage for a ratio."""
+    if unit == "seconds" and float(value).is_integer():
+        return format_duration(value)
+    if unit == "ratio":
+        return f"{round(value * 100, 2):g}%"
+    return f"{value:g}"
 
 
 def goal_from_form(form: dict[str, Any]) -> Any:
@@ -204,8 +231,8 @@ async def create_goal(request: Request, ctx: Ctx, viewer: ManageGoals) -> Respon
 def edit_goal_page(request: Request, ctx: Ctx, viewer: ManageGoals, goal_id: int) -> HTMLResponse:
     goal = ctx.runtime.goals.get(viewer, goal_id)
     access.require_manage(viewer, goal.scope_kind, goal.scope_id)
-    form = {"name": goal.name, "metric": goal.metric, "target": f"{goal.target:g}", "direction": goal.direction,
-            "amber_band": f"{goal.amber_band:g}", "period": goal.period, "starts_on": goal.starts_on.isoformat(),
+    form = {"name": goal.name, "metric": goal.metric, "target": form_number(goal.target, goal.unit),
+            "direction": goal.direction, "amber_band": form_number(goal.amber_band, goal.unit), "period": goal.period, "starts_on": goal.starts_on.isoformat(),
             "ends_on": goal.ends_on.isoformat(), "scope_kind": goal.scope_kind, "scope_id": goal.scope_id,
             "collaborative": goal.collaborative}
     return render(request, ctx, viewer, from_=None, to=None, scope_kind=None, form=form, editing=goal)

@@ -15,7 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callboard.core.errors import CallboardError, InvalidInput
 from callboard.core.viewer import Viewer
+from callboard.quality.evaluations import EvaluationView
 from callboard.quality.forms import NA, Form
+from callboard.quality.scoring import score
 from callboard.web.auth import allow
 from callboard.web.context import WebContext, get_context
 from callboard.web.pages.quality_forms import router as forms_router
@@ -90,11 +92,19 @@ async def read_notifications(request: Request, ctx: Ctx, viewer: View) -> Respon
     return back("/quality")
 
 
-@router.get("/quality/evaluate/{contact_id}", response_class=HTMLResponse)
-def evaluate_page(request: Request, ctx: Ctx, viewer: Manage, contact_id: str, form_id: int | None = None,
-                  evaluation_id: int | None = None) -> Response:
+def own_draft(ctx: WebContext, viewer: Viewer, contact_id: str, form_id: int | None) -> EvaluationView | None:
+    """The viewer's newest open draft (not calibration) of this contact, on this form when one is named: a new
+    evaluation of the contact continues it instead of starting a second draft."""
+    drafts = [e for e in ctx.runtime.quality.list_evaluations(viewer, state="draft")
+              if e.contact.contact_id == contact_id and e.evaluator == viewer.username
+              and (form_id is None or e.form.form_id == form_id)]
+    return max(drafts, key=lambda e: e.id) if drafts else None
+
+
+def render_evaluate(request: Request, ctx: WebContext, viewer: Viewer, contact_id: str, *, form_id: int | None,
+                    draft: EvaluationView | None, answers: dict[str, Any] | None = None, error: str | None = None,
+                    missing: tuple[str, ...] = (), status_code: int = 200) -> HTMLResponse:
     q = ctx.runtime.quality
-    draft = q.get_evaluation(viewer, evaluation_id) if evaluation_id else None
     with ctx.engine():
         contact = q.contact(viewer, contact_id)
     forms = [f for f in q.list_forms(viewer) if f.published]
@@ -102,8 +112,22 @@ def evaluate_page(request: Request, ctx: Ctx, viewer: Manage, contact_id: str, f
         forms[0].published if forms else None)
     context = {"nav": "quality", "contact": contact, "forms": forms, "version": version,
                "form": version.form if version else None, "draft": draft,
-               "answers": draft.answers if draft else {}, "error": request.query_params.get("error")}
-    return ctx.templates.TemplateResponse(request, "quality_evaluate.html", context)
+               "answers": answers if answers is not None else (draft.answers if draft else {}),
+               "error": error or request.query_params.get("error"), "missing": set(missing)}
+    return ctx.templates.TemplateResponse(request, "quality_evaluate.html", context, status_code=status_code)
+
+
+@router.get("/quality/evaluate/{contact_id}", response_class=HTMLResponse)
+def evaluate_page(request: Request, ctx: Ctx, viewer: Manage, contact_id: str, form_id: int | None = None,
+                  evaluation_id: int | None = None) -> Response:
+    q = ctx.runtime.quality
+    draft = q.get_evaluation(viewer, evaluation_id) if evaluation_id else own_draft(ctx, viewer, contact_id, form_id)
+    return render_evaluate(request, ctx, viewer, contact_id, form_id=form_id, draft=draft)
+
+
+def unanswered(form: Form, answers: dict[str, Any]) -> tuple[str, ...]:
+    """The visible scored questions a submit would refuse as unanswered (the scoring rule's own list)."""
+    return tuple(score(form, answers).missing)
 
 
 @router.post("/quality/evaluate/{contact_id}")
@@ -111,21 +135,37 @@ async def evaluate_post(request: Request, ctx: Ctx, viewer: Manage, contact_id: 
     data = await request.form()
     q = ctx.runtime.quality
     here = f"/quality/evaluate/{quote(contact_id)}"
+    submitting = data.get("action") == "submit"
+    calibration = bool(data.get("is_calibration"))
     try:
         form_id = int(str(data.get("form_id") or 0))
         eid_text = str(data.get("evaluation_id") or "")
         with ctx.engine():
             if eid_text:
                 eid = int(eid_text)
-                version = q.get_evaluation(viewer, eid).form
-                answers = answers_from(version.form, data)
-                q.save_answers(viewer, eid, answers)
+                draft = q.get_evaluation(viewer, eid)
+                version = draft.form
             else:
                 version = next(f.published for f in q.list_forms(viewer) if f.id == form_id and f.published)
-                answers = answers_from(version.form, data)
+                draft = None if calibration else own_draft(ctx, viewer, contact_id, form_id)
+            answers = answers_from(version.form, data)
+            missing = unanswered(version.form, answers) if submitting else ()
+            if draft is not None:
+                eid = draft.id
+                q.save_answers(viewer, eid, answers)
+            elif missing:  # a submit that cannot succeed creates no draft: the answers stay on the page
+                pass
+            else:
                 eid = q.start_evaluation(viewer, contact_id=contact_id, form_id=form_id, answers=answers,
-                                         is_calibration=bool(data.get("is_calibration")))
-            if data.get("action") == "submit":
+                                         is_calibration=calibration)
+            if missing:
+                texts = {question.id: question.text for _, question in version.form.questions()}
+                shown = "; ".join(texts.get(m, m) for m in missing)
+                return render_evaluate(request, ctx, viewer, contact_id, form_id=form_id, draft=draft,
+                                       answers=answers, missing=missing, status_code=422,
+                                       error=f"Answer every question before submitting (N/A where the form allows "
+                                             f"it). Unanswered: {shown}")
+            if submitting:
                 q.submit(viewer, eid)
     except StopIteration:
         return back(here, InvalidInput("pick a published form"))

@@ -111,7 +111,11 @@ def queue(request: Request, queue_id: str, ctx: Annotated[WebContext, Depends(ge
             metrics=[m for m, _ in AGENT_COLUMNS], by=["agent"], from_date=period.start, to_date=period.end,
             where=where, viewer=viewer)
         queue_name = ctx.queue_names().get(queue_id)
-    row = totals.rows[0] if totals.rows else {}
+        row = totals.rows[0] if totals.rows else {}
+        # nothing offered (e.g. an outbound queue): how many contacts agents handled on it, for the chart's note
+        handled = 0 if row.get("offered") else next(
+            (r.get("handled") or 0 for r in ctx.kpi.query(metrics=["handled"], from_date=period.start,
+                                                        to_date=period.end, where=where, viewer=viewer).rows), 0)
     if not row.get("offered") and not (agents and agents.rows):
         known = ctx.browser.dimension_values("queue", viewer=viewer)
         if queue_id not in known:
@@ -119,13 +123,23 @@ def queue(request: Request, queue_id: str, ctx: Annotated[WebContext, Depends(ge
     figure, points = _interval_figure(series, chosen, period)
     agent_rows, agent_columns = (agent_table(ctx, viewer, agents, period, where, outliers=False)
                                  if agents is not None else ([], []))
-    busiest = max(points, key=lambda d: d.get("offered") or 0) if points and not chosen else None
+    offered_any = any(r.get("offered") for r in series.rows)
+    busiest = max(points, key=lambda d: d.get("offered") or 0) if offered_any and not chosen else None
+    if series.rows and offered_any:
+        chart_empty_text = ""
+    elif handled:  # e.g. an outbound queue: agents handled contacts that never waited in the queue
+        chart_empty_text = (f"No inbound queue entries in this period: its {handled:,} handled contacts did not wait "
+                            "in this queue (outbound or direct), so offered, answered and service level do not apply."
+                            + (" The agent table below shows who handled them." if agents is not None else ""))
+    else:
+        chart_empty_text = "No contacts in this period."
     context = {
         "queue_id": queue_id, "queue_name": queue_name, "period": period, "errors": errors, "day": chosen,
         "quick": dl.quick_links(f"/queues/{queue_id}", period),
         "tiles": dl.tiles(totals, dict(QUEUE_TILES), _hrefs(ctx, viewer, period, where, metrics)),
-        "chart_json": dl.figure_json(figure), "chart_empty": not series.rows, "chart_by": by,
-        "busiest_day": busiest["day"] if busiest else (period.end.isoformat() if period.end else ""),
+        "chart_json": dl.figure_json(figure), "chart_empty": bool(chart_empty_text), "chart_by": by,
+        "chart_empty_text": chart_empty_text,
+        "busiest_day": busiest["day"] if busiest else (period.end.isoformat() if period.end and offered_any else ""),
         "agent_rows": agent_rows, "agent_columns": agent_columns, "show_agents": agents is not None,
         "chart_csv": dl.kpi_href("/api/v1/kpi.csv", ["offered", "service_level"], by, chosen or period.start,
                                  chosen or period.end, where),
