@@ -124,6 +124,16 @@ def test_supervisor_sees_their_teams_queues_and_agents_only(runtime: Runtime) ->
             wallboard.snapshot(SUP_A, **kwargs)  # type: ignore[arg-type]
 
 
+def test_an_agent_who_left_the_team_is_the_new_teams_to_watch(runtime: Runtime) -> None:
+    """A supervisor's agents are everyone ever in their teams (their history stays theirs), but the live board
+    shows who is in the teams now: ann is tA's since January, so a tB supervisor who once had her sees only bob
+    (q2's agent) and not ann's queue q1."""
+    once_had_ann = Viewer("supb", "supervisor", agent_ids=frozenset({"bob", "ann"}), team_ids=frozenset({"tB"}))
+    board = service(runtime).snapshot(once_had_ann)
+    assert [a.agent_id for a in board.agents] == ["bob"]
+    assert [q.queue_id for q in board.queues] == ["q2"]
+
+
 @pytest.mark.parametrize("role", ["agent", "qa_analyst"])
 def test_roles_without_the_wallboard_are_refused(runtime: Runtime, role: str) -> None:
     with pytest.raises(Forbidden):

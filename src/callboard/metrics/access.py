@@ -1,7 +1,10 @@
 """What a viewer may ask of the KPI service: their agents' rows only; planners only aggregates.
 
-An agent or supervisor query is restricted to rows of the agents in their scope (own data, their
-teams' agents), so a queue's figures for a supervisor cover their agents' work on that queue.
+An agent's query is restricted to their own rows. A supervisor's (and a manager's or QA analyst's, whose
+teams are their sites' teams) is restricted to rows of the agents in their teams, counted only while the agent
+was in one of those teams (team_memberships is effective-dated): an agent who moved to another team keeps their
+earlier work in the supervisor's figures, and their work for the new team is not shown. A queue's figures for a
+supervisor therefore cover their teams' work on that queue.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from callboard.core.viewer import Viewer
 from callboard.metrics.dimensions import canonical
 
 PERSONAL = ("agent", "contact")
-NO_AGENT = "\x00none"  # an id no agent has: an empty scope matches nothing
+NO_AGENT = "\u2205 nobody in scope"  # an id no agent or team has: an empty scope matches nothing (printable: it
+# ends up as a SQL literal, where a NUL character ends the string)
 
 
 def scoped_where(viewer: Viewer | None, by: list[str], where: dict[str, list[str]] | None) -> dict[str, list[str]]:
@@ -33,4 +37,15 @@ def scoped_where(viewer: Viewer | None, by: list[str], where: dict[str, list[str
             raise Forbidden(f"{viewer.username} may not see agent {outside[0]}",
                             hint="you can open your own data (agents) or your teams' agents (supervisors)")
     agents = sorted(viewer.agent_ids if asked is None else set(asked))
-    return {**where, "agent": agents or [NO_AGENT]}
+    scoped = {**where, "agent": agents or [NO_AGENT]}
+    if viewer.role != "agent" and viewer.team_ids is not None:
+        scoped["team"] = _teams(viewer, where.get("team"))
+    return scoped
+
+
+def _teams(viewer: Viewer, asked: list[str] | None) -> list[str]:
+    """The viewer's teams, or those of them asked for: a team filter narrows the scope, never widens it (another
+    team matches no row, as another agent's name in a list would be refused)."""
+    assert viewer.team_ids is not None
+    mine = viewer.team_ids if asked is None else viewer.team_ids & set(asked)
+    return sorted(mine) or [NO_AGENT]

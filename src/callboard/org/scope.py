@@ -24,7 +24,11 @@ def _teams_of_sites(session: Session, site_ids: frozenset[str]) -> frozenset[str
 
 def viewer_for(session: Session, user: User) -> Viewer:
     """Agents see themselves; supervisors the agents ever in their teams; managers their site; QA analysts
-    their assigned sites; planners and admins everyone (planners only as aggregates)."""
+    their assigned sites; planners and admins everyone (planners only as aggregates).
+
+    `agent_ids` lists everyone ever in the teams, so their pages open; which of their rows count is decided by
+    the team at each row's time (metrics/access.py), and live views use the teams' members now
+    (org/members_now.py)."""
     base = {"username": user.username, "role": user.role, "user_id": user.id, "display_name": user.display_name,
             "agent_id": user.agent_id}
     if user.role == "agent":

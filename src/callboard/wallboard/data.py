@@ -12,6 +12,7 @@ from typing import Any
 
 import ibis
 
+from callboard.org.members_now import team_members_at
 from callboard.store.base import AnalyticsStore
 from callboard.wallboard.live import Waiting
 
@@ -92,10 +93,7 @@ def waiting_at(store: AnalyticsStore, instant: dt.datetime, queues: frozenset[st
 
 
 def members_at(store: AnalyticsStore, team_id: str, instant: dt.datetime) -> frozenset[str]:
-    t = store.table("team_memberships")
-    current = t.filter((t.team_id == team_id) & (t.valid_from <= instant)
-                       & (t.valid_to.isnull() | (t.valid_to > instant)))
-    return frozenset(r["agent_id"] for r in fetch(store, current.select("agent_id")))
+    return team_members_at(store, [team_id], instant)
 
 
 def agent_names(store: AnalyticsStore) -> dict[str, str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from callboard.core.errors import Forbidden, InvalidInput
 from callboard.core.viewer import Viewer
+from callboard.org.members_now import agents_in_scope_at
 from callboard.store.base import AnalyticsStore
 from callboard.wallboard import data
 from callboard.wallboard.queue_log import SOURCE, QueueLogLive
@@ -60,12 +61,12 @@ def visible_queues(store: AnalyticsStore, viewer: Viewer, as_of: dt.datetime, me
     if viewer.team_ids is None:
         everything = data.queues_seen(store, as_of, None) | membership.queues_of(None) | waiting_queues
         return everything, True
-    agents = viewer.agent_ids if viewer.agent_ids is not None else frozenset()
+    agents = agents_in_scope_at(store, viewer, as_of) or frozenset()
     return data.queues_seen(store, as_of, agents) | membership.queues_of(agents), False
 
 
-def _within(agents: frozenset[str], viewer: Viewer) -> frozenset[str]:
-    return agents if viewer.agent_ids is None else agents & viewer.agent_ids
+def _within(agents: frozenset[str], scope: frozenset[str] | None) -> frozenset[str]:
+    return agents if scope is None else agents & scope
 
 
 def resolve(store: AnalyticsStore, viewer: Viewer, *, queue_ids: list[str] | None, team_id: str | None,
@@ -78,7 +79,7 @@ def resolve(store: AnalyticsStore, viewer: Viewer, *, queue_ids: list[str] | Non
         viewer.require_team(team_id)
         members = data.members_at(store, team_id, as_of)
         queues = data.queues_seen(store, as_of, members) | membership.queues_of(members)
-        return Scope("team", team_id, f"Team {team_id}", queues, _within(members, viewer))
+        return Scope("team", team_id, f"Team {team_id}", queues, _within(members, viewer.agent_ids))
     visible, open_ = visible_queues(store, viewer, as_of, membership, waiting_queues)
     if wanted:
         outside = sorted(set(wanted) - visible)
@@ -88,5 +89,6 @@ def resolve(store: AnalyticsStore, viewer: Viewer, *, queue_ids: list[str] | Non
         queues = frozenset(wanted)
         serving = data.agents_serving(store, queues, as_of) | membership.agents_in(queues)
         title = f"Queue {wanted[0]}" if len(wanted) == 1 else f"Queues {', '.join(sorted(queues))}"
-        return Scope("queue", ",".join(sorted(queues)), title, queues, _within(serving, viewer))
-    return Scope("all", None, "All queues", visible, viewer.agent_ids)
+        return Scope("queue", ",".join(sorted(queues)), title, queues,
+                     _within(serving, agents_in_scope_at(store, viewer, as_of)))
+    return Scope("all", None, "All queues", visible, agents_in_scope_at(store, viewer, as_of))

@@ -19,11 +19,12 @@ from callboard.core.errors import InvalidInput, NotFound
 from callboard.core.settings import Settings
 from callboard.core.viewer import Viewer
 from callboard.org import audit
+from callboard.org.members_now import agents_in_scope_at
 from callboard.store.appdb.engine import AppDb
 from callboard.store.appdb.schedule_models import AdherenceException, AgentWorkRules, Schedule
 from callboard.store.base import AnalyticsStore
 from callboard.workforce import schedule_store as db
-from callboard.workforce.adherence_report import AdherenceReport, build_report, realtime_board
+from callboard.workforce.adherence_report import AdherenceReport, build_report, default_now, realtime_board
 from callboard.workforce.realtime import DEFAULT_GRACE_S, AgentNow
 from callboard.workforce.schedule_csv import ActivityRow, ShiftRow, check_no_overlap, export_csv, parse_csv
 from callboard.workforce.schedule_model import SchedulingProblem, coverage_of
@@ -328,4 +329,6 @@ class ScheduleService:
     def realtime(self, viewer: Viewer, now: dt.datetime | None = None, grace_s: float = DEFAULT_GRACE_S,
                  variant: str = "adherence.callboard") -> tuple[dt.datetime, list[AgentNow]]:
         viewer.require("view_schedules")
-        return realtime_board(self, viewer.agent_ids, now, grace_s, variant)
+        at = now or default_now(self)
+        # who is in the viewer's teams now: an agent who moved away is the new team's to watch
+        return realtime_board(self, agents_in_scope_at(self.store, viewer, at), at, grace_s, variant)
