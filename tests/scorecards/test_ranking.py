@@ -103,3 +103,25 @@ def test_too_few_contacts_are_shown_but_not_ranked() -> None:
     new = next(a for a in card.agents if a.agent_id == "new")
     assert new.rank is None and "fewer than" in (new.not_ranked_reason or "")
     assert card.agents[-1].agent_id == "new"
+
+
+def test_an_item_without_data_counts_at_the_teams_level_when_ranking() -> None:
+    """An agent whose source reports no ASA (say, a branch PBX) does not top the ranking on AHT alone."""
+    asa = MetricInfo("asa_s", "asa.callboard", "Average speed of answer", "seconds", "lower", None)
+    items = (ItemConfig(0, "kpi", "aht_s", 50, 420, 240), ItemConfig(1, "kpi", "asa_s", 50, 60, 10))
+    rows = [{"agent": "full", "team": "t1", "handled": 100, "aht_s": 270.0, "asa_s": 10.0},
+            {"agent": "partial", "team": "t1", "handled": 100, "aht_s": 240.0, "asa_s": None},
+            {"agent": "other", "team": "t1", "handled": 100, "aht_s": 400.0, "asa_s": 50.0}]
+    card = score_team(config=config(*items), infos={"aht_s": AHT, "asa_s": asa}, rows=rows, qa={}, names={},
+                      period=PERIOD, team_id="t1", team_name="Care")
+    by_agent = {a.agent_id: a for a in card.agents}
+    # full: AHT (420-270)/(420-240) = 83.33 points, ASA (60-10)/(60-10) = 100 -> 91.67
+    # partial: AHT 100 points; ASA has no data: the team's median ASA of full and other, (10+50)/2 = 30 s, earns
+    #   (60-30)/(60-10) = 60 points -> ranking score (100+60)/2 = 80; its measured score stays 100 over AHT alone
+    # other: AHT (420-400)/180 = 11.11, ASA (60-50)/50 = 20 -> 15.56
+    assert by_agent["full"].fair_score == pytest.approx(91.667, abs=0.001)
+    assert by_agent["partial"].fair_score == pytest.approx(80.0)
+    assert by_agent["partial"].score == pytest.approx(100.0) and by_agent["partial"].coverage == pytest.approx(0.5)
+    assert by_agent["other"].fair_score == pytest.approx(15.556, abs=0.001)
+    assert [(a.agent_id, a.rank) for a in card.agents] == [("full", 1), ("partial", 2), ("other", 3)]
+    assert "no data for counts at the team's level" in card.ranking_rule

@@ -162,13 +162,18 @@ def score_team(*, config: ScorecardConfig, infos: Mapping[str, MetricInfo], rows
                team_name: str) -> TeamScorecard:
     """`rows`: one per agent of this team (KPI rows keyed by requested metric names, plus `handled`)."""
     stats = [_item_stats(item, infos, rows, qa) for item in config.items]
+    # An item an agent has no data for counts at the team's level when ranking (the zero-contact limit of the
+    # shrinkage): a strong run on the items one source reports does not outrank agents measured on all of them.
+    team_points = [item_points(st.summary.team_value, item.floor, item.target)
+                   for item, st in zip(config.items, stats, strict=True)]
     scored = []
     for row in rows:
         handled = int(_number(row.get(VOLUME_METRIC)) or 0)
         items = tuple(_agent_item(item, st, None if item.kind == "qa" else infos[item.metric], row, qa, handled)
                       for item, st in zip(config.items, stats, strict=True))
         raw = overall([(i.weight, i.points) for i in items])
-        fair = overall([(i.weight, i.fair_points) for i in items])
+        fair = overall([(i.weight, i.fair_points if i.fair_points is not None else team)
+                        for i, team in zip(items, team_points, strict=True)])
         scored.append((str(row["agent"]), handled, items, raw, fair))
     eligible = sorted(((a, f.score, r.score or 0.0) for a, h, _, r, f in scored
                        if f.score is not None and h >= MIN_RANK_CONTACTS), key=lambda t: (-t[1], -t[2], t[0]))

@@ -9,8 +9,9 @@ from callboard.scorecards.periods import ScorePeriod
 
 RANKING_RULE = ("Agents are ranked by their overall score with every rate first pulled toward the team's rate in "
                 "proportion to how few contacts it rests on (empirical-Bayes shrinkage), so a perfect run on a "
-                "handful of contacts does not outrank a strong record on hundreds; agents with fewer than "
-                "{min_contacts} handled contacts in the period are shown but not ranked.")
+                "handful of contacts does not outrank a strong record on hundreds; an item an agent has no data "
+                "for counts at the team's level; agents with fewer than {min_contacts} handled contacts in the "
+                "period are shown but not ranked.")
 
 
 @dataclass(frozen=True)
