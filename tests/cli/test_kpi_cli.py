@@ -77,6 +77,14 @@ def test_period_outside_data_gives_nulls_not_zero(data_dir: Path) -> None:
         (["kpi", "-m", "service_level(treshold_s=3)"], "has no parameter 'treshold_s'"),
         (["kpi", "-m", "offered", "--from", "2026-02-30"], "--from '2026-02-30' is not a date"),
         (["kpi", "-m", "offered", "--where", "queue"], "is not DIMENSION=VALUE"),
+        (["kpi", "-m", "offered", "--by", "day,day"], "dimension 'day' is grouped by twice"),
+        (["kpi", "-m", "offered", "--by", "date,queue,day"], "dimension 'day' is grouped by twice (as 'date' and 'day')"),
+        (["kpi", "-m", "offered", "--where", "channel=phone"],
+         "unknown channel value 'phone' (valid channel values: chat, email, messaging, social, voice)"),
+        (["kpi", "-m", "offered", "--where", "direction=in"], "unknown direction value 'in'"),
+        (["kpi", "-m", "service_level(threshold_s=-5)"], "parameter threshold_s=-5 of service_level.callboard is negative"),
+        (["kpi", "-m", "fcr(window_days=-1)"], "parameter window_days=-1 of fcr.repeat_7d is negative"),
+        (["kpi", "-m", "service_level(threshold_s=inf)"], "is not a finite number"),
     ],
 )
 def test_bad_requests_give_one_line_and_exit_1(data_dir: Path, args: list[str], needle: str) -> None:
@@ -84,6 +92,65 @@ def test_bad_requests_give_one_line_and_exit_1(data_dir: Path, args: list[str], 
     assert result.returncode == 1
     assert needle in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_queue_filter_ignores_letter_case_without_a_names_table(data_dir: Path) -> None:
+    """The fixture's queue ids are "Billing" and "Sales" and it has no queues table (as after a CSV load):
+    docs/metrics.md says a queue value matches in any letter case. Billing offered 5, Sales 1."""
+    result = run("kpi", "-m", "offered", "--where", "queue=billing", "-f", "csv", data_dir=data_dir)
+    assert result.stdout.splitlines() == ["offered", "5"], result.stderr
+    result = run("kpi", "-m", "offered", "--where", "queue=BILLING,sales", "-f", "csv", data_dir=data_dir)
+    assert result.stdout.splitlines() == ["offered", "6"], result.stderr
+
+
+def test_channel_filter_ignores_letter_case(data_dir: Path) -> None:
+    result = run("kpi", "-m", "offered", "--where", "channel=Chat", "-f", "csv", data_dir=data_dir)
+    assert result.stdout.splitlines() == ["offered", "1"], result.stderr  # s0, the only chat contact
+
+
+WIDE = ["kpi", "-m", "offered,handled,service_level(threshold_s=20),aht_s,asa_s,abandon_rate,transfer_rate,"
+        "avg_hold", "--by", "day,queue,agent"]
+
+
+def _numbers(data_dir: Path) -> list[str]:
+    """Every value of the wide request, formatted as the table formats it (render.format_value)."""
+    from callboard.cli.render import format_value
+
+    rows = json.loads(run(*WIDE, "-f", "json", data_dir=data_dir).stdout)
+    units = {"service_level(threshold_s=20)": "ratio", "abandon_rate": "ratio", "transfer_rate": "ratio",
+             "aht_s": "seconds", "asa_s": "seconds", "avg_hold": "seconds"}
+    return [format_value(r[k], units.get(k, "")) for r in rows for k in r if k not in ("day", "queue", "agent")
+            and r[k] is not None]
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "narrow-terminal"])
+def test_table_never_cuts_a_number(data_dir: Path, terminal: bool) -> None:
+    """Rich assumes 80 columns when stdout is not a terminal and ended cells in `…` (20 and 200 both `20…`).
+    Piped, the table is laid out at its natural width; on a 60-column terminal the headers fold but every
+    number stays whole on one line."""
+    import os
+    import re
+
+    env = {**os.environ, "COLUMNS": "60" if terminal else "80", "NO_COLOR": "1"}
+    if terminal:
+        env["TTY_COMPATIBLE"] = "1"  # Rich treats the pipe as a terminal
+    result = subprocess.run([*CLI, *WIDE, "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=120,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    out = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert "…" not in out
+    cells = [c.strip() for line in out.splitlines() for c in line.split("│")]
+    for number in _numbers(data_dir):
+        assert number in cells, (number, out)
+    assert f"{T0.date().isoformat()}" in cells  # the day whole too
+
+
+def test_connectors_list_is_not_cut() -> None:
+    result = subprocess.run([*CLI, "connectors", "list"], capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert "…" not in result.stdout
+    assert "connect-agent-events" in result.stdout and "--open-state-retention-days" in result.stdout
 
 
 def test_explain_shows_formula_and_sql(data_dir: Path) -> None:

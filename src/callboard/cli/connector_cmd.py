@@ -15,6 +15,7 @@ from rich.table import Table
 
 from callboard.cli.common import DataDir, console, err_console, friendly_errors, open_runtime, settings_for
 from callboard.cli.ingest_cmd import Examples, print_report
+from callboard.cli.render import print_table
 from callboard.cli.remote import RemoteCallboard
 from callboard.ingest.connector import Connector, ConnectorOption, OptionValue
 from callboard.ingest.registry import connectors
@@ -130,7 +131,7 @@ def list_connectors() -> None:
         table.add_row(name, connector.default_source, "yes" if connector.follows else "no", opts,
                       connector.valid_record)
     table.add_row("csv", "csv", "no", "--mapping (path): YAML column mapping", "a row whose mapped fields all parse")
-    console.print(table)
+    print_table(console, table)
 
 
 @identities_app.command("list")
@@ -145,7 +146,10 @@ def list_identities(
     table = Table("source", "source identity", "agent")
     for row in rows:
         table.add_row(*row)
-    console.print(table if rows else "no identity mappings yet (callboard identities map SOURCE IDENTITY AGENT)")
+    if rows:
+        print_table(console, table)
+    else:
+        console.print("no identity mappings yet (callboard identities map SOURCE IDENTITY AGENT)")
 
 
 @identities_app.command("map")

@@ -12,7 +12,7 @@ from rich.syntax import Syntax
 
 from callboard.cli.common import DataDir, console, friendly_errors, open_runtime, settings_for
 from callboard.cli.remote import RemoteCallboard
-from callboard.cli.render import rows_csv, rows_json, rows_table
+from callboard.cli.render import print_table, rows_csv, rows_json, rows_table
 from callboard.core.errors import InvalidInput
 from callboard.metrics.catalog import Catalog
 from callboard.metrics.service import KpiResult
@@ -66,7 +66,7 @@ def kpi(
         period = f"{result.from_date or 'start'} to {result.to_date or 'end'} ({result.time_zone})"
         provisional = (f" Days from {result.provisional_from} on are provisional (repeat or survey window still open)."
                        if result.provisional_from else "")
-        console.print(rows_table(columns, units, rows, caption=f"{period}.{provisional} {resolved}".strip()))
+        print_table(console, rows_table(columns, units, rows, caption=f"{period}.{provisional} {resolved}".strip()))
     if output is not OutputFormat.table and resolved:
         typer.echo(resolved, err=True)
 
@@ -123,6 +123,6 @@ def list_metrics(
     elif output is OutputFormat.csv:
         typer.echo(rows_csv(columns, rows), nl=False)
     else:
-        console.print(rows_table(columns, {}, rows))
+        print_table(console, rows_table(columns, {}, rows))
         aliases = ", ".join(f"{a} -> {t}" for a, t in sorted(catalog.aliases.items()))
         console.print(f"[bold]Aliases[/bold]: {aliases}", highlight=False)

@@ -45,6 +45,19 @@ class Conflict(CallboardError):
     code = "conflict"
 
 
+class StoreUnreadable(CallboardError):
+    """A store file that exists but is not a Callboard store (corrupt, truncated, another program's file)."""
+
+    status_code = 500
+    code = "store_unreadable"
+
+
+def unreadable_store(kind: str, path: object, detail: str) -> StoreUnreadable:
+    return StoreUnreadable(
+        f"{path} is not a valid Callboard {kind}: {detail}",
+        hint="restore it from a backup, or move it away to start empty")
+
+
 class EngineUnsupported(CallboardError):
     status_code = 501
     code = "engine_unsupported"

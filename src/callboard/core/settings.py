@@ -6,7 +6,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callboard.core.errors import InvalidInput
@@ -26,12 +26,12 @@ class Settings(BaseSettings):
     )
     app_db_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under data_dir")
     time_zone: str = Field(default="UTC", description="Organisation time zone for days, weeks and periods")
-    service_level_threshold_s: float = 20.0
-    short_abandon_s: float = 5.0
-    fcr_window_days: int = 7
-    survey_window_days: int = 7
+    service_level_threshold_s: float = Field(default=20.0, ge=0)
+    short_abandon_s: float = Field(default=5.0, ge=0)
+    fcr_window_days: int = Field(default=7, ge=0)
+    survey_window_days: int = Field(default=7, ge=0)
     host: str = "127.0.0.1"
-    port: int = 8765
+    port: int = Field(default=8765, ge=0, le=65535)
 
     def resolved_analytics_url(self) -> str:
         return self.analytics_url or f"duckdb:///{self.data_dir / 'analytics.duckdb'}"
@@ -64,10 +64,54 @@ def load_settings(data_dir: Path | str | None = None, **overrides: object) -> Se
     if data_dir is not None:
         values["data_dir"] = Path(data_dir)
     base = Path(str(values.get("data_dir") or os.environ.get("CALLBOARD_DATA_DIR") or DEFAULT_DATA_DIR)).expanduser()
+    given = set(values)
     values = {**_file_values(base), **values}
-    settings = Settings(**values)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise _setting_error(exc, given=given, file=base / SETTINGS_FILE) from None
     settings.data_dir = settings.data_dir.expanduser().resolve()
+    check_data_dir(settings.data_dir)
     return settings
+
+
+_EXPECTED = {"float": "a number", "int": "a whole number", "str": "text", "Path": "a folder path"}
+
+
+def _setting_error(exc: ValidationError, *, given: set[str], file: Path) -> InvalidInput:
+    """One line for the first bad setting: its name, where the value came from and what it should be."""
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    variable = f"CALLBOARD_{name.upper()}"
+    if name in given:
+        origin = "given on the command line"
+    elif variable in os.environ:
+        origin = f"from environment variable {variable}"
+    else:
+        origin = f"in {file}"
+    field = Settings.model_fields.get(name)
+    annotation = getattr(field.annotation, "__name__", "") if field else ""
+    expected = _EXPECTED.get(annotation, "a valid value")
+    default = f" (default {field.default})" if field is not None and field.default is not None else ""
+    return InvalidInput(f"setting {name} = {error.get('input')!r} {origin} is not valid: {error['msg']}",
+                        hint=f"{name} expects {expected}{default}; fix or remove it")
+
+
+def check_data_dir(path: Path) -> None:
+    """The data directory must be a folder (or not exist yet: Callboard creates it)."""
+    if path.exists() and not path.is_dir():
+        raise InvalidInput(f"the data directory {path} is a file, not a folder",
+                           hint="give --data-dir (or CALLBOARD_DATA_DIR) a folder, e.g. ~/.callboard")
+
+
+def make_data_dir(path: Path) -> None:
+    """Create the data directory; one clear error when the path (or a parent of it) is a file."""
+    check_data_dir(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise InvalidInput(f"cannot create the data directory {path}: part of that path is a file",
+                           hint="give --data-dir (or CALLBOARD_DATA_DIR) a folder whose parents are folders") from exc
 
 
 def environment_data_dir() -> str | None:

@@ -8,6 +8,7 @@ short alias (`aht_s`) or by KPI (`service_level` -> its default variant), option
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,24 @@ from callboard.metrics.definitions import Measure, Metric, Param
 from callboard.metrics.expressions import parse
 
 BUILTIN_DIR = Path(__file__).parent / "catalog"
+_DURATION_SUFFIXES = ("_s", "_ms", "_min", "_hours", "_days")  # thresholds and windows: a length of time
+_FLAG_PREFIX = "include_"  # switches: 1 = on, 0 = off
+
+
+def check_param(metric_id: str, key: str, value: float) -> float:
+    """A request's parameter value: a finite number; a threshold or window (`threshold_s`, `window_days`) not
+    negative; an `include_*` switch 0 or 1. Anything else would quietly give a wrong figure (`threshold_s=-5`
+    counts no call as answered in time)."""
+    if not math.isfinite(value):
+        raise InvalidInput(f"parameter {key}={value} of {metric_id} is not a finite number", hint="give a plain number")
+    if key.endswith(_DURATION_SUFFIXES) and value < 0:
+        raise InvalidInput(f"parameter {key}={value:g} of {metric_id} is negative",
+                           hint="a threshold or window is a length of time: give 0 or more")
+    if key.startswith(_FLAG_PREFIX) and value not in (0, 1):
+        raise InvalidInput(f"parameter {key}={value:g} of {metric_id} is a switch", hint="give 1 (on) or 0 (off)")
+    return value
+
+
 _REQUEST = re.compile(r"^\s*(?P<name>[A-Za-z_][\w.]*)\s*(?:\((?P<args>[^()]*)\))?\s*$")
 
 
@@ -148,9 +167,10 @@ class Catalog:
                 valid = ", ".join(metric.params) or "none"
                 raise InvalidInput(f"metric {metric.id} has no parameter '{key}'", hint=f"its parameters: {valid}")
             try:
-                given[key] = float(value)
+                number = float(value)
             except ValueError as exc:
                 raise InvalidInput(f"parameter {key}='{value.strip()}' of {metric.id} is not a number") from exc
+            given[key] = check_param(metric.id, key, number)
         params = []
         from_settings = []
         for key, param in metric.params.items():

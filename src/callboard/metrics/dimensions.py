@@ -6,7 +6,8 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from callboard.core.errors import unknown_name
+from callboard.core.errors import InvalidInput, unknown_name
+from callboard.records.schemas import CHANNELS, DIRECTIONS
 from callboard.store.base import AnalyticsStore
 
 PLAIN = {
@@ -24,6 +25,7 @@ TIME = ("interval_15", "interval_30", "interval_60", "hour", "day", "week", "mon
 ALIASES = {"interval": "interval_30", "interval15": "interval_15", "interval30": "interval_30",
            "interval60": "interval_60", "date": "day"}
 ALL = (*PLAIN, "team", *TIME)
+FIXED_VALUES: dict[str, tuple[str, ...]] = {"channel": CHANNELS, "direction": DIRECTIONS}  # what a source may store
 
 
 def canonical(name: str) -> str:
@@ -31,6 +33,36 @@ def canonical(name: str) -> str:
     if key not in ALL:
         raise unknown_name("dimension", name, [*ALL, *ALIASES])
     return key
+
+
+def canonical_dimensions(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The canonical names of a grouping (`--by`), refusing a dimension given twice, also under an alias
+    (`day,date`): the result would have two columns of one name."""
+    seen: dict[str, str] = {}
+    out: list[str] = []
+    for name in names:
+        key = canonical(name)
+        if key in seen:
+            also = "" if seen[key] == name else f" (as '{seen[key]}' and '{name}')"
+            raise InvalidInput(f"dimension '{key}' is grouped by twice{also}", hint="give each dimension once")
+        seen[key] = name
+        out.append(key)
+    return out
+
+
+def filter_values(dim: str, values: list[str] | tuple[str, ...]) -> list[str]:
+    """A filter's values, checked against the fixed set of values a dimension can hold (channel, direction):
+    an unknown one (`channel=phone`) would silently match nothing. Letter case is ignored (`Voice` = voice)."""
+    valid = FIXED_VALUES.get(dim)
+    if valid is None:
+        return list(values)
+    out = []
+    for value in values:
+        folded = value.strip().casefold()
+        if folded not in valid:
+            raise unknown_name(f"{dim} value", value, valid)
+        out.append(folded)
+    return out
 
 
 @ibis.udf.scalar.builtin(name="timezone", signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp))

@@ -14,12 +14,32 @@ def queue_names(store: AnalyticsStore) -> dict[str, str]:
             if r.get("display_name")}
 
 
-def queue_ids_named(names: dict[str, str], values: list[str]) -> list[str]:
-    """A queue filter's values with the ids of queues whose display name a value gives (any letter case), so
-    `--where queue=Billing` finds queue q_billing as the pages name it. Every value is kept as given too."""
+QUEUE_ID_TABLES = ("queue_entries", "agent_segments", "interval_stats", "queues")
+
+
+def queue_ids(store: AnalyticsStore) -> set[str]:
+    """Every queue id the stored facts name (for matching a filter's letter case: CSV data has no names table)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    parts = [store.table(t).select(queue_id=store.table(t).queue_id.cast(dt.String(nullable=True))).distinct()
+             for t in QUEUE_ID_TABLES]
+    expr = ibis.union(*parts, distinct=True)
+    result = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)  # type: ignore[attr-defined]
+    column = result.column("queue_id").to_pylist() if hasattr(result, "column") else list(result["queue_id"])
+    return {str(v) for v in column if v is not None}
+
+
+def queue_ids_named(names: dict[str, str], values: list[str], ids: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """A queue filter's values with the ids of queues whose display name a value gives, and the stored ids that
+    differ from a value only in letter case (`ids`), so `--where queue=billing` finds queue q_billing as the
+    pages name it "Billing", and queue "Billing" of a CSV file without names. Every value is kept as given too."""
     by_name: dict[str, list[str]] = {}
     for queue_id, name in names.items():
         by_name.setdefault(name.casefold(), []).append(queue_id)
+    for queue_id in ids:
+        if queue_id not in by_name.get(queue_id.casefold(), ()):
+            by_name.setdefault(queue_id.casefold(), []).append(queue_id)
     out: list[str] = []
     for value in values:
         for found in (value, *sorted(by_name.get(value.casefold(), ()))):

@@ -18,7 +18,7 @@ from callboard.core.errors import InvalidInput
 from callboard.core.timeutil import Period
 from callboard.metrics.catalog import Catalog, ResolvedMetric
 from callboard.metrics.definitions import Measure
-from callboard.metrics.dimensions import PLAIN, TIME, add_dimensions, canonical, filter_column
+from callboard.metrics.dimensions import PLAIN, TIME, add_dimensions, canonical, canonical_dimensions, filter_column
 from callboard.metrics.expressions import compile_expression, parse
 from callboard.metrics.facts import FactContext, build_fact
 from callboard.metrics.org_rules import OrgRules, SettingRule
@@ -112,7 +112,7 @@ def _apply_filters(t: ir.Table, request: KpiRequest) -> ir.Table:
 
 def compile_request(request: KpiRequest, *, catalog: Catalog, ctx: FactContext) -> tuple[ir.Table, list[str]]:
     """Return the Ibis expression and the output dimension column names."""
-    dims = [canonical(d) for d in request.by]
+    dims = canonical_dimensions(request.by)
     where = [(canonical(d), values) for d, values in request.where]
     needed = list(dict.fromkeys([*dims, *(d for d, _ in where)]))
     horizon = max((v for m in request.metrics for k, v in m.params if k == "window_days"), default=0.0)

@@ -17,9 +17,9 @@ from callboard.core.timeutil import zone
 from callboard.core.viewer import Viewer
 from callboard.metrics.access import scoped_where
 from callboard.metrics.catalog import Catalog, ResolvedMetric, split_metric_list
-from callboard.metrics.dimensions import canonical
+from callboard.metrics.dimensions import canonical, canonical_dimensions, filter_values
 from callboard.metrics.facts import FactContext
-from callboard.metrics.names import queue_ids_named, queue_names
+from callboard.metrics.names import queue_ids, queue_ids_named, queue_names
 from callboard.metrics.org_rules import OrgRules, format_number
 from callboard.metrics import sql_template
 from callboard.metrics.query import KpiRequest, compile_request, per_row_rules
@@ -181,23 +181,27 @@ class KpiService:
     def build_request(self, *, metrics: list[str] | str, by: list[str] | str = (), from_date: str | dt.date | None = None,
                       to_date: str | dt.date | None = None, where: dict[str, list[str]] | None = None) -> KpiRequest:
         by_list = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-        for b in by_list:
-            canonical(b)
+        canonical_dimensions(by_list)
         rules = self.rules()
         resolved = self.resolve(metrics, rules)
         period = make_period(from_date, to_date, self.settings.time_zone)
-        where_items = tuple((k, tuple(v)) for k, v in (where or {}).items())
+        where_items = tuple((k, tuple(filter_values(canonical(k), v))) for k, v in (where or {}).items())
         return KpiRequest(tuple(resolved), tuple(by_list), period, where_items, self.settings.time_zone, rules)
 
     def _queue_ids(self, where: dict[str, list[str]]) -> dict[str, list[str]]:
-        """A queue filter also finds the queues whose display name it gives (`queue=Billing` -> q_billing)."""
+        """A queue filter also finds the queues whose display name it gives (`queue=Billing` -> q_billing), and
+        the queue ids that differ from it only in letter case (`queue=billing` -> Billing)."""
         if not where.get("queue"):
             return where
         try:
             names = self.cached(("queue_names",), lambda: queue_names(self.store))
         except Exception:  # noqa: BLE001 - an engine without the queues table (Spark over older Parquet): ids only
-            return where
-        return {**where, "queue": queue_ids_named(names, where["queue"])}
+            names = {}
+        try:
+            ids = self.cached(("queue_ids",), lambda: frozenset(queue_ids(self.store)))
+        except Exception:  # noqa: BLE001 - same: a store missing one of the tables matches ids as given
+            ids = frozenset()
+        return {**where, "queue": queue_ids_named(names, where["queue"], ids)}
 
     def _context(self) -> FactContext:
         return FactContext(store=self.store, survey_window_days=self.settings.survey_window_days)

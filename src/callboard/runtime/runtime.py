@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from callboard.core.settings import Settings
+from callboard.core.settings import Settings, make_data_dir
 from callboard.store.base import AnalyticsStore
 from callboard.store.factory import open_analytics_store
 
@@ -141,7 +141,7 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings.data_dir)
     return Runtime(settings=settings, store=open_analytics_store(settings.resolved_analytics_url()))
 
 
@@ -151,7 +151,7 @@ def user_admin(settings: Settings) -> Iterator[UserService]:
     from callboard.org.users import UserService
     from callboard.store.appdb.engine import open_app_db
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings.data_dir)
     db = open_app_db(settings.resolved_app_db_url())
     try:
         yield UserService(db)

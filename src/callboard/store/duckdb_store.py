@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from callboard.core.errors import Conflict
+from callboard.core.errors import Conflict, unreadable_store
 from callboard.records.batch import Cursor, LoadBatch, LoadReport
 from callboard.records.schemas import TABLES
 from callboard.store import control
@@ -24,6 +24,13 @@ from callboard.store.upsert import ROW_GROUP_ROWS, apply_batch
 _DATABASE_ALIAS = "store"
 _OPEN: dict[str, tuple[duckdb.DuckDBPyConnection, bool, int]] = {}  # file -> (instance, read-only, users)
 _OPEN_LOCK = threading.Lock()
+# What DuckDB says when the file it attaches is not a readable database, and what that means to a user.
+_NOT_A_STORE = {
+    "not a valid DuckDB database file": "not a DuckDB database file",
+    "Corrupt database file": "corrupt: a checksum does not match",
+    "Could not read enough bytes": "cut short: the file ends early",
+    "Is a directory": "it is a folder",
+}
 
 
 def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -81,6 +88,9 @@ class DuckDBStore(IbisTables):
         try:
             self.raw = _connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
+            reason = next((why for marker, why in _NOT_A_STORE.items() if marker in str(exc)), None)
+            if reason is not None:  # checked first: "in block at location" would pass for a lock below
+                raise unreadable_store("analytics store", self.path, reason) from exc
             if "lock" in str(exc).lower():
                 raise Conflict(
                     f"the analytics store {self.path} is held by another Callboard process",

@@ -16,7 +16,7 @@ def open_analytics_store(url: str, *, read_only: bool = False) -> AnalyticsStore
 
         path = url[len("duckdb://") :]
         if path.startswith("/") and path != "/:memory:":
-            return DuckDBStore(Path(path), read_only=read_only)
+            return DuckDBStore(Path("/" + path.lstrip("/")), read_only=read_only)  # duckdb:////tmp/x: not //tmp/x
         return DuckDBStore(":memory:")
     if parsed.scheme == "spark":
         from callboard.store.spark_store import SparkStore

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from callboard.core.errors import unreadable_store
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -102,7 +105,19 @@ def migration_heads() -> frozenset[str]:
     return frozenset(revisions - parents)
 
 
+# What SQLite says when the file it opens is not a readable database, and what that means to a user.
+_NOT_A_DATABASE = {"file is not a database": "not an SQLite database file",
+                   "database disk image is malformed": "corrupt: SQLite reports the file malformed"}
+
+
 def open_app_db(url: str) -> AppDb:
     db = AppDb(url)
-    db.migrate()
+    try:
+        db.migrate()
+    except DatabaseError as exc:
+        reason = next((why for marker, why in _NOT_A_DATABASE.items() if marker in str(exc.orig)), None)
+        db.close()
+        if reason is None or not url.startswith("sqlite:///"):
+            raise
+        raise unreadable_store("app database", url.removeprefix("sqlite:///"), reason) from exc
     return db
