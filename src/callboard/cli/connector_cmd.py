@@ -17,6 +17,7 @@ from callboard.cli.common import DataDir, console, err_console, friendly_errors,
 from callboard.cli.ingest_cmd import Examples, print_report
 from callboard.cli.render import print_table
 from callboard.cli.remote import RemoteCallboard
+from callboard.ingest import connector_run
 from callboard.ingest.connector import Connector, ConnectorOption, OptionValue
 from callboard.ingest.registry import connectors
 from callboard.records.batch import LoadReport
@@ -72,6 +73,8 @@ def register(ingest_app: typer.Typer) -> None:
 
 def run(connector: Connector, files: list[Path], *, options: dict[str, OptionValue], source: str | None,
         follow: bool, data_dir: Path | None) -> None:
+    if follow:
+        connector_run.check_follow(connector, files)  # before anything loads (a .gz queue_log cannot grow)
     handle = running_server(settings_for(data_dir).data_dir)
     if handle is not None:
         console.print(f"callboard serve holds this data directory: loading through it ({handle.url})", soft_wrap=True)

@@ -44,6 +44,17 @@ def has_news(batch: LoadBatch, before: object) -> bool:
                 or batch.cursor != before)
 
 
+def check_follow(connector: Connector, paths: list[Path]) -> None:
+    """Refuse `--follow` before anything is read: a connector that cannot tail, or a file its connector says cannot
+    grow (its optional `check_follow(path)`, e.g. a gzip-compressed queue_log)."""
+    if not connector.follows:
+        raise InvalidInput(f"connector {connector.name} cannot follow a file", hint="drop --follow")
+    check = getattr(connector, "check_follow", None)
+    if check is not None:
+        for path in paths:
+            check(path)
+
+
 def follow(
     connector: Connector, paths: list[Path], *, store: AnalyticsStore, settings: Settings,
     options: Mapping[str, OptionValue], source: str | None, on_report: Callable[[LoadReport], None],
@@ -54,8 +65,7 @@ def follow(
     The connector's cursor handles the rest: a partial last line stays unread until it is complete, a
     rotated file (new fingerprint) is read from its start.
     """
-    if not connector.follows:
-        raise InvalidInput(f"connector {connector.name} cannot follow a file", hint="drop --follow")
+    check_follow(connector, paths)
     while not stop.is_set():
         for path in paths:
             if not path.exists():  # between logrotate's rename and the PBX reopening the file

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +189,18 @@ def test_follow_is_refused_for_a_gzip_file_in_one_line(tmp_path: Path) -> None:
     plain = tmp_path / "queue_log"
     plain.write_text(LOG)
     CONNECTOR.check_follow(plain)  # a plain file can be followed
+    # the service's follow loop asks before it reads anything: nothing of the .gz is loaded
+    with build_runtime(load_settings(tmp_path / "data")) as runtime:
+        with pytest.raises(InvalidInput, match="gzip-compressed"):
+            runtime.ingest.follow("queue-log", [plain, packed], on_report=lambda report: None,
+                                  stop=threading.Event())
+        assert runtime.store.count("contacts") == 0  # type: ignore[attr-defined]
+    # and the command refuses it in one line before it loads anything
+    data_dir = tmp_path / "cli-data"
+    ran = subprocess.run([sys.executable, "-m", "callboard.cli.main", "ingest", "queue-log", str(packed), "--follow",
+                          "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 1 and "gzip-compressed" in ran.stderr and "Traceback" not in ran.stderr
+    assert "read " not in ran.stdout  # no load report: nothing was loaded
 
 
 # ----------------------------------------------------------------------------- byte-order mark, CRLF
