@@ -99,6 +99,7 @@ def test_pages_render_for_admin_with_drill_links(server: LiveServer) -> None:
         assert team.status_code == 200
         assert all(f'data-agent="{a}"' in team.text for a in AURORA)
         assert 'data-agent="eli"' not in team.text
+        assert "0 outliers against the team median" in team.text  # a steady team (counts: test_outlier_summary)
         # the Handled tile is the API's number and links to its contact rows
         handled = _kpi(c, "handled", ["team=Team Aurora"])
         assert re.search(r'data-metric="handled".*?data-value="(\d+)"', team.text, re.S).group(1) == str(handled)  # type: ignore[union-attr]
@@ -141,6 +142,16 @@ def test_supervisor_scope(server: LiveServer) -> None:
         assert {r["agent"] for r in csv.DictReader(io.StringIO(table.text))} <= AURORA
         queue = c.get("/queues/Billing", params=PERIOD)
         assert 'data-agent="eli"' not in queue.text and 'data-agent="ana"' in queue.text
+
+
+def test_outlier_summary_counts_flags_and_agents_apart() -> None:
+    """Seven agents with eleven flags read as such (the page once said "11 outliers" beside 7 flagged agents)."""
+    from callboard.web.pages.team import outlier_summary
+
+    rows = [{"reasons": ["x"] * n} for n in (3, 2, 2, 1, 1, 1, 1, 0, 0)]  # 3+2+2+1+1+1+1 = 11 flags, 7 agents
+    assert outlier_summary(rows) == "11 outliers against the team median (7 agents flagged)"
+    assert outlier_summary([{"reasons": ["x"]}, {"reasons": []}]) == "1 outlier against the team median (1 agent flagged)"
+    assert outlier_summary([{"reasons": []}]) == "0 outliers against the team median"
 
 
 def test_planner_sees_aggregates_without_rows(server: LiveServer) -> None:

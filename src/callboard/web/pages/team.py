@@ -178,7 +178,7 @@ def team(request: Request, team_id: str, ctx: Annotated[WebContext, Depends(get_
         "trend_json": dl.figure_json(trend_fig), "trend_empty": not trend.rows,
         "quality_json": dl.figure_json(quality_fig), "quality_empty": not weeks,
         "agent_rows": agent_rows, "agent_columns": agent_columns, "show_agents": agents is not None,
-        "min_volume": MIN_VOLUME, "outliers": sum(len(r["reasons"]) for r in agent_rows),
+        "min_volume": MIN_VOLUME, "outliers": outlier_summary(agent_rows),
         "csv": dl.kpi_href("/api/v1/kpi.csv", agent_metrics, "agent", period.start, period.end, where),
         "api": dl.kpi_href("/api/v1/kpi", agent_metrics, "agent", period.start, period.end, where),
         "trend_csv": dl.kpi_href("/api/v1/kpi.csv", ["handled", "aht_s"], "day", period.start, period.end, where),
@@ -187,3 +187,13 @@ def team(request: Request, team_id: str, ctx: Annotated[WebContext, Depends(get_
         if drill else "",
     }
     return ctx.templates.TemplateResponse(request, "team.html", context)
+
+
+def outlier_summary(agent_rows: list[dict[str, Any]]) -> str:
+    """'11 outliers against the team median (7 agents flagged)': flags and agents apart, one agent may have several."""
+    flags = sum(len(r["reasons"]) for r in agent_rows)
+    text = f"{flags} outlier{'s' if flags != 1 else ''} against the team median"
+    if flags:
+        agents = sum(1 for r in agent_rows if r["reasons"])
+        text += f" ({agents} agent{'s' if agents != 1 else ''} flagged)"
+    return text
