@@ -193,25 +193,25 @@ CASES: list[MetricCase] = [
          "1/1, whatever the load order",
          by="agent"),
     case("fcr.callbacks_outbound_never_repeats", callbacks_and_outbound, "fcr_rate",
-         [{"contact": "c1", "fcr_rate": 1.0}, {"contact": "c2", "fcr_rate": 1.0}, {"contact": "c3", "fcr_rate": None},
+         [{"contact": "c1", "fcr_rate": 1.0}, {"contact": "c2", "fcr_rate": 1.0}, {"contact": "c3", "fcr_rate": 1.0},
           {"contact": "c4", "fcr_rate": 0.0}, {"contact": "c5", "fcr_rate": 1.0}],
-         "c1's callback c2 and the outbound c3 are not repeats -> c1 resolved; the callback serves the customer's "
-         "request and is measured on its own (§2.6: eligible, resolved); the outbound call the agent started has "
-         "no first contact to resolve (not eligible, NULL; docs/metrics.md); k2's inbound c5 the next day makes "
-         "c4 unresolved",
+         "c1's callback c2 and the outbound c3 are not repeats -> c1 resolved; the callback and the outbound call "
+         "are measured on their own (§8 eligibility: handled, not bot-only, with a customer id; direction is not "
+         "a condition): eligible, resolved; k2's inbound c5 the next day makes c4 unresolved",
          by="contact"),
-    case("fcr.outbound_and_no_customer_not_eligible", outbound_and_anonymous, ["fcr_rate", "fcr.voice_only", "handled"],
+    case("fcr.no_customer_not_eligible", outbound_and_anonymous, ["fcr_rate", "fcr.voice_only", "handled"],
          [{"queue": "q_anon", "fcr_rate": None, "fcr.voice_only": None, "handled": 2},
           {"queue": "q_in", "fcr_rate": 2 / 3, "fcr.voice_only": 2 / 3, "handled": 3},
-          {"queue": "q_out", "fcr_rate": None, "fcr.voice_only": None, "handled": 3}],
-         "q_anon: n1, n2 have no customer id, so a repeat cannot be seen: left out of both sides -> 0/0 = NULL "
-         "(not 2/2); q_out: outbound calls the agent starts are not eligible -> 0/0 = NULL (not 3/3); q_in: i1 "
-         "resolved (the outbound o3 to k3 on day 1 is no repeat), i2 unresolved (k4's i3 on day 2), i3 resolved "
-         "-> 2/3, the same for voice only (all voice); handled counts every segment: 2, 3, 3",
+          {"queue": "q_out", "fcr_rate": 1.0, "fcr.voice_only": 1.0, "handled": 3}],
+         "q_anon: n1, n2 have no customer id (§8: eligible needs one), so a repeat cannot be seen: left out of "
+         "both sides -> 0/0 = NULL (not 2/2); q_out: o1-o3 are eligible (§8 sets no direction condition) and no "
+         "inbound contact from k1, k2 or k3 follows them -> 3/3; q_in: i1 resolved (the outbound o3 to k3 on day "
+         "1 is no repeat), i2 unresolved (k4's i3 on day 2), i3 resolved -> 2/3, the same for voice only (all "
+         "voice); handled counts every segment: 2, 3, 3",
          by="queue"),
-    case("fcr.outbound_and_no_customer_total", outbound_and_anonymous, ["fcr_rate", "fcr.repeat_Wd"],
-         {"fcr_rate": 2 / 3, "fcr.repeat_Wd": 2 / 3},
-         "only q_in's i1, i2, i3 are eligible (o1-o3 outbound, n1-n2 no customer): i1 and i3 resolved -> 2/3"),
+    case("fcr.no_customer_total", outbound_and_anonymous, ["fcr_rate", "fcr.repeat_Wd"],
+         {"fcr_rate": 5 / 6, "fcr.repeat_Wd": 5 / 6},
+         "eligible: o1-o3 and i1-i3 (n1, n2 have no customer); resolved: o1, o2, o3, i1, i3 -> 5/6"),
     case("fcr.transfer_and_last_agent_credit", transfer_and_credit, ["fcr_rate", "handled"],
          [{"agent": "a1", "fcr_rate": 1.0, "handled": 3},
           {"agent": "a2", "fcr_rate": 0.0, "handled": 1},

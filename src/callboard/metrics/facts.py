@@ -130,10 +130,6 @@ def _narrow(j: ir.Table, ctx: FactContext) -> ir.Table:
 def contact_outcomes(ctx: FactContext) -> ir.Table:
     """One row per contact with FCR inputs, bucketed by arrived_at, credited to the last agent.
 
-    `fcr_eligible`: handled by an agent, not bot-only, with a customer id (a contact without one can never
-    be seen to repeat, so it is left out rather than counted resolved), and started by the customer
-    (inbound, or a callback); outbound calls the agent starts are neither eligible nor repeats.
-
     `next_repeat_gap_s` is the gap to the next inbound, non-callback contact of the same customer
     (any channel) in (arrived_at, contact_id) order; `next_voice_repeat_gap_s` the same for voice.
     """
@@ -149,15 +145,12 @@ def contact_outcomes(ctx: FactContext) -> ir.Table:
         gaps["next_voice_repeat_gap_s"] = ibis.ifelse(
             is_candidate & (j.channel == "voice"), secs, ibis.null("int64")).min().over(following) - secs
     handled = ibis.coalesce(j.handled_segments, 0) > 0
-    # a first contact is one the customer started: inbound, or the callback that serves their request (§2.6
-    # measures it on its own); an outbound call the agent starts has no first contact to resolve
-    customer_started = (j.direction == "inbound") | j.callback_of.notnull()
     return j.mutate(
         _t=j.arrived_at,
         agent_id=j.last_agent_id,
         queue_id=j.last_queue_id if "last_queue_id" in j.columns else ibis.null("string"),
         human_handled=handled,
-        fcr_eligible=handled & ~j.bot_only & j.customer_id.notnull() & customer_started,
+        fcr_eligible=handled & ~j.bot_only & j.customer_id.notnull(),
         transferred=ibis.coalesce(j.any_transfer, False),
         **gaps,
     )
