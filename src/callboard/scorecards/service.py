@@ -95,6 +95,9 @@ class ScorecardService(ScorecardConfigs):
         if card is None:
             raise NotFound(f"agent {agent_id} has no contacts in {resolved.label} and no team",
                            hint="pick another period, or put the agent in a team")
+        if not _card_visible(viewer, card):
+            raise Forbidden(f"{agent_id}'s scorecard for {resolved.label} is team {card.team_id}'s",
+                            hint="pick a period when the agent was in one of your teams")
         return card
 
     def agent_history(self, viewer: Viewer, agent_id: str, *, periods: int = HISTORY_PERIODS,
@@ -111,7 +114,9 @@ class ScorecardService(ScorecardConfigs):
         viewer.require("view_scorecards")
         viewer.require_agent(agent_id)
         history = self.resolve_period(self._agent_kind(agent_id), period).last(periods)
-        cards = self._agent_cards(agent_id, history)
+        # a period the agent spent in another team is that team's to see (as the KPIs are: metrics/access.py)
+        cards = [c if c is not None and _card_visible(viewer, c) else None
+                 for c in self._agent_cards(agent_id, history)]
         points = []
         for period_, card in zip(history, cards, strict=True):
             if card is None:
@@ -242,3 +247,8 @@ class ScorecardService(ScorecardConfigs):
             names = KpiBrowser(self.kpi).agent_names(None)
         return score_team(config=config, infos=infos, rows=team_rows, qa=qa, names=names, period=period,
                           team_id=team_id, team_name=self.team_names().get(team_id, team_id))
+
+
+def _card_visible(viewer: Viewer, card: AgentScorecard) -> bool:
+    """The agent sees their own card; anyone else the cards of their teams (a scorecard ranks within its team)."""
+    return viewer.role == "agent" or viewer.sees_team(card.team_id)
