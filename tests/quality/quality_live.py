@@ -10,7 +10,7 @@ import pytest
 
 from callboard.runtime import Runtime
 from tests.quality.quality_data import FORM, PASSWORD, build
-from tests.web.web_live import sign_in, start_server
+from tests.web.web_live import serving, sign_in
 
 
 @dataclass
@@ -29,10 +29,5 @@ def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Quality
     qa = runtime.users.viewer("qa")
     form_id = runtime.quality.create_form(qa, FORM)
     runtime.quality.publish_form(qa, form_id)
-    server, thread, url, _ = start_server(runtime)
-    try:
+    with serving(runtime) as url:
         yield QualityServer(url, runtime, form_id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        runtime.close()

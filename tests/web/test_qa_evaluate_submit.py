@@ -6,48 +6,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-import httpx
-import pytest
-
-from callboard.runtime import Runtime
-from tests.quality.quality_data import FORM, PASSWORD, build, contact_of
-from tests.web.web_live import sign_in, start_server
+from tests.quality.quality_data import contact_of
+from tests.quality.quality_live import QualityServer, quality_server  # noqa: F401 - the module's live server
 
 
-@dataclass
-class Served:
-    url: str
-    runtime: Runtime
-    form_id: int
-
-    def client(self, username: str) -> httpx.Client:
-        return sign_in(httpx.Client(base_url=self.url, timeout=120, follow_redirects=False), username, PASSWORD)
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    runtime = build(tmp_path_factory.mktemp("qa-submit"))
-    qa = runtime.users.viewer("qa")
-    form_id = runtime.quality.create_form(qa, FORM)
-    runtime.quality.publish_form(qa, form_id)
-    server, thread, url, _ = start_server(runtime)
-    try:
-        yield Served(url, runtime, form_id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        runtime.close()
-
-
-def _evaluations(served: Served, contact: str) -> list[tuple[int, str]]:
+def _evaluations(served: QualityServer, contact: str) -> list[tuple[int, str]]:
     qa = served.runtime.users.viewer("qa")
     return sorted((e.id, e.state) for e in served.runtime.quality.list_evaluations(qa) if e.contact.contact_id == contact)
 
 
-def test_failed_submit_creates_no_draft_and_keeps_answers(served: Served) -> None:
+def test_failed_submit_creates_no_draft_and_keeps_answers(quality_server: QualityServer) -> None:
+    served = quality_server
     contact = contact_of(served.runtime, "ana", 0)
     qa = served.client("qa")
     base = {"csrf_token": qa.headers["X-CSRF-Token"], "form_id": str(served.form_id), "action": "submit"}

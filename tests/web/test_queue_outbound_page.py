@@ -17,7 +17,7 @@ from callboard.core.settings import load_settings
 from callboard.core.viewer import LOCAL_OWNER
 from callboard.runtime import build_runtime
 from tests.metrics.builders import Dataset
-from tests.web.web_live import sign_in, start_server
+from tests.web.web_live import serving, sign_in
 
 DAY = dt.datetime(2026, 3, 2, 9)
 PERIOD = {"from": "2026-03-02", "to": "2026-03-02"}
@@ -37,13 +37,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     runtime = build_runtime(load_settings(data_dir))
     runtime.store.load(ds.batch())
     runtime.users.create_user(LOCAL_OWNER, username="root", password="root-password", role="admin")
-    server, thread, base, _ = start_server(runtime)
-    try:
+    with serving(runtime) as base:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        runtime.close()
 
 
 def _empty_notes(page: str) -> list[str]:

@@ -17,7 +17,7 @@ from callboard.core.viewer import LOCAL_OWNER
 from callboard.scorecards.config import ItemSpec, ScorecardSpec
 from tests.quality.quality_data import FORM, PASSWORD, build, contact_of
 from tests.web.web_browser import chromium_page
-from tests.web.web_live import sign_in_page, start_server
+from tests.web.web_live import serving, sign_in_page
 from tests.web.web_sample_data import FIRST_DAY
 
 SHOTS = Path("/tmp/callboard-wide-tables")
@@ -54,13 +54,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ItemSpec("kpi", "service_level", 15, 0.6, 0.9), ItemSpec("kpi", "aht_s", 15, 600, 120),
         ItemSpec("kpi", "fcr_rate", 20, 0.6, 0.9), ItemSpec("kpi", "csat", 20, 0.5, 0.9),
         ItemSpec("kpi", "transfer_rate", 10, 0.2, 0.02), ItemSpec("qa", "qa_score", 20, 60, 90))))
-    server, thread, base, _ = start_server(runtime)
-    try:
+    with serving(runtime) as base:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        runtime.close()
 
 
 def _unreachable(tables: list[dict[str, Any]], window_height: int) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +71,15 @@ def start_server(runtime: Runtime, app: FastAPI | None = None) -> tuple[uvicorn.
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     return server, thread, f"http://127.0.0.1:{port}", app.state.callboard
+
+
+@contextmanager
+def serving(runtime: Runtime) -> Iterator[str]:
+    """Serve `runtime` for the block and yield its base URL; afterwards stop the server and close the runtime."""
+    server, thread, url, _ = start_server(runtime)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        runtime.close()
