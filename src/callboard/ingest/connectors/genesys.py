@@ -25,6 +25,7 @@ from callboard.ingest.connectors.genesys_build import build_tables, check
 from callboard.ingest.connectors.genesys_flatten import flatten
 from callboard.ingest.connectors.genesys_json import SplitResult, split_lines, split_text
 from callboard.ingest.connectors.genesys_times import parse_times
+from callboard.ingest.connectors.json_lines import lines_end
 from callboard.records.batch import Cursor, LoadBatch
 
 VALID_RECORD = (
@@ -61,19 +62,6 @@ def _plan(data: bytes, cursor: Cursor | None, sha: str) -> _Plan | None:
     return _Plan(0, 0, False)
 
 
-def _complete(data: bytes) -> int:
-    """Bytes of `data` to consume as JSON lines: up to the last newline, plus a last line without one
-    when it already decodes (a line still being written is left for the next read)."""
-    cut = data.rfind(b"\n") + 1
-    tail = data[cut:]
-    if tail.strip():
-        try:
-            json.loads(tail)
-        except ValueError:
-            return cut
-    return len(data)
-
-
 def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
@@ -104,11 +92,11 @@ class GenesysConnector:
         if context.progress:
             context.progress(0, len(data))
         if plan.lines:
-            end = plan.start + _complete(data[plan.start:])
+            end = lines_end(data, plan.start)
             split = split_lines(_decode(data[plan.start:end]), str(path), line_offset=plan.line_offset)
         else:
             split = split_text(_decode(data), str(path))
-            end = _complete(data) if split.lines else len(data)
+            end = lines_end(data, 0) if split.lines else len(data)
             if split.lines and end < len(data):  # a last line still being written: leave it for later
                 split = split_lines(_decode(data[:end]), str(path))
         batch.cursor = self._cursor(context, data, end, split, plan)

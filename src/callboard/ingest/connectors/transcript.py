@@ -20,9 +20,10 @@ from pathlib import Path
 
 from callboard.core.errors import InvalidInput
 from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
+from callboard.ingest.connectors.json_lines import lines_end
 from callboard.ingest.connectors.transcript_generic import add_turn, conversation, parse_turn
 from callboard.ingest.connectors.transcript_io import (
-    BadField, FileRead, decode_text, item_lines, lines_end, load_document, new_batch, read_bytes, set_cursor,
+    BadField, FileRead, decode_text, item_lines, load_document, new_batch, read_bytes, set_cursor,
     text_value,
 )
 from callboard.ingest.connectors.transcript_rows import Collected, finish

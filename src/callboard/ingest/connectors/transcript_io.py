@@ -57,26 +57,6 @@ def read_bytes(path: Path, cursor: Cursor | None) -> FileRead:
     return FileRead(path, data, hashlib.sha256(data).hexdigest(), start, state)
 
 
-def lines_end(data: bytes, start: int) -> int:
-    """Where the JSON lines of `data[start:]` ready to read end: after the last line end, plus a last line
-    without one when it already decodes as a whole JSON object (many files just lack a final newline).
-
-    Any other unterminated last line may still be being written (an exporter mid-line): it is left unread,
-    the cursor stops before it and the next run reads it whole, as genesys and queue-log do. An object's
-    closing brace is final, so a line consumed that way is never read again as a tail; a bare number, say,
-    could still grow, and waits for its line end like a cut-off object.
-    """
-    cut = data.rfind(b"\n", start) + 1 or start
-    tail = data[cut:]
-    if not tail.strip():
-        return len(data)
-    try:
-        value = json.loads(tail.decode("utf-8", errors="replace").lstrip("\ufeff"))  # as each line is read
-    except (json.JSONDecodeError, RecursionError):
-        return cut
-    return len(data) if isinstance(value, dict) else cut
-
-
 def given_contact_id(options: Mapping[str, Any]) -> str | None:
     """The `--contact-id` option, when the user gave a non-blank one."""
     value = options.get("contact_id")
