@@ -22,6 +22,7 @@ from callboard.ingest.connector import ConnectorOption, OptionValue, ReadContext
 from callboard.ingest.connectors import asterisk_cursor, asterisk_files
 from callboard.ingest.connectors.asterisk_parse import parse_lines, raw_lines
 from callboard.ingest.connectors.asterisk_read import process
+from callboard.ingest.connectors.gzip_files import is_gzip
 from callboard.records.batch import Cursor, LoadBatch
 
 
@@ -59,7 +60,7 @@ class QueueLogConnector:
         """`--follow` tails a growing file: a gzip-compressed one (`queue_log.1.gz`) never grows, so following it
         is refused in one line before anything is read."""
         try:
-            packed = asterisk_files.is_gzip(path)
+            packed = is_gzip(path)
         except OSError:
             return  # missing or unreadable: the read says so
         if packed:

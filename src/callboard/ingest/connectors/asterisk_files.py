@@ -24,14 +24,13 @@ import codecs
 import gzip
 import hashlib
 import os
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from callboard.core.errors import InvalidInput
+from callboard.ingest.connectors.gzip_files import GZIP_MAGIC, UNREADABLE, damaged, gunzip
 
 _FIRST_LINE_MAX = 65_536
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,8 @@ class FileRead:
     rotated: bool  # the file is not the one the cursor described: its line count restarted
 
 
-def is_gzip(path: Path) -> bool:
-    """True when the file starts with gzip's signature (1f 8b), whatever its name."""
-    with path.open("rb") as handle:
-        return handle.read(2) == GZIP_MAGIC
-
-
-def _damaged(path: Path, exc: BaseException) -> InvalidInput:
-    return InvalidInput(f"{path}: damaged gzip file ({exc})",
-                        hint=f"`gzip -t {path}` checks it; load an intact copy, or the rotated log before compression")
+def _hint(path: Path) -> str:
+    return f"`gzip -t {path}` checks it; load an intact copy, or the rotated log before compression"
 
 
 def _head(path: Path) -> tuple[bytes, bool]:
@@ -76,16 +68,13 @@ def _head(path: Path) -> tuple[bytes, bool]:
         try:
             with gzip.GzipFile(fileobj=handle) as unpacked:
                 return unpacked.read(_FIRST_LINE_MAX), True
-        except (OSError, EOFError, zlib.error) as exc:
-            raise _damaged(path, exc) from exc
+        except UNREADABLE as exc:
+            raise damaged(path, exc, hint=_hint(path)) from exc
 
 
 def _unpack(path: Path) -> bytes:
     """A gzip file's whole text (every member, as `zcat` reads it)."""
-    try:
-        return gzip.decompress(path.read_bytes())
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise _damaged(path, exc) from exc
+    return gunzip(path.read_bytes(), path, hint=_hint(path))
 
 
 def _first_line_hash(head: bytes) -> str:

@@ -18,7 +18,6 @@ Gzip files (`.gz`, as Firehose can write them) are read transparently.
 from __future__ import annotations
 
 import bisect
-import gzip
 import hashlib
 import json
 import mmap
@@ -34,6 +33,7 @@ from callboard.core.errors import InvalidInput
 from callboard.ingest.connectors.connect_json_fast import WS as _WS
 from callboard.ingest.connectors.connect_json_fast import Content
 from callboard.ingest.connectors.connect_json_fast import unchecked_concatenated, unchecked_lines
+from callboard.ingest.connectors.gzip_files import GZIP_MAGIC, gunzip
 from callboard.records.batch import Cursor, LoadBatch, Rejection
 
 RAW_CHARS = 2000
@@ -111,12 +111,12 @@ def read_text(path: Path, cursor: Cursor | None) -> FileText:
         data = _map(path)
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read ({exc.strerror})", hint="check the path and permissions") from exc
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == GZIP_MAGIC:
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            data = gunzip(data, path, hint="re-download the export")
+        except InvalidInput:
             if path.suffix.lower() == ".gz":
-                raise InvalidInput(f"{path}: damaged gzip file ({exc})", hint="re-download the export") from exc
+                raise
             # not gzip after all (two stray bytes that look like its signature): read it as text
     start, line, record, hasher = 0, 1, 1, hashlib.sha256()
     if cursor is not None and cursor.fingerprint and 0 < cursor.position <= len(data):
