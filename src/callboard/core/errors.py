@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 
 class CallboardError(Exception):
@@ -63,10 +64,15 @@ class EngineUnsupported(CallboardError):
     code = "engine_unsupported"
 
 
+def closest(name: str, valid: Iterable[str], n: int = 1) -> list[str]:
+    """The valid names closest to `name` (a typo's likely intent), best first."""
+    return difflib.get_close_matches(name, list(valid), n=n, cutoff=0.6)
+
+
 def unknown_name(kind: str, name: str, valid: list[str] | tuple[str, ...]) -> NotFound:
     """An unknown-name error that names the closest valid names first, then lists the valid names."""
     shown = ", ".join(sorted(valid)[:60])
     more = "" if len(valid) <= 60 else f" (and {len(valid) - 60} more)"
-    close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.6)
+    close = closest(name, valid, 3)
     guess = f"did you mean {' or '.join(close)}? " if close else ""
     return NotFound(f"unknown {kind} '{name}'", hint=f"{guess}valid {kind}s: {shown}{more}")

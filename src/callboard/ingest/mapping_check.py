@@ -3,9 +3,10 @@ cannot follow a re-mapped identity (the mappings are still saved: mapping ahead 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from callboard.core.errors import closest
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class MappingOutcome:
 
 
 def _guess(name: str, valid: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(valid), n=1, cutoff=0.6)
+    close = closest(name, sorted(valid))
     return f" (did you mean {close[0]}?)" if close else ""
 
 
