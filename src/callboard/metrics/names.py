@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
+import ibis.expr.datatypes as dt
+
 from callboard.store.base import AnalyticsStore
 
 
@@ -19,14 +22,9 @@ QUEUE_ID_TABLES = ("queue_entries", "agent_segments", "interval_stats", "queues"
 
 def queue_ids(store: AnalyticsStore) -> set[str]:
     """Every queue id the stored facts name (for matching a filter's letter case: CSV data has no names table)."""
-    import ibis
-    import ibis.expr.datatypes as dt
-
     parts = [store.table(t).select(queue_id=store.table(t).queue_id.cast(dt.String(nullable=True))).distinct()
              for t in QUEUE_ID_TABLES]
-    expr = ibis.union(*parts, distinct=True)
-    result = store.to_pyarrow(expr) if hasattr(store, "to_pyarrow") else store.execute(expr)  # type: ignore[attr-defined]
-    column = result.column("queue_id").to_pylist() if hasattr(result, "column") else list(result["queue_id"])
+    column = ibis.union(*parts, distinct=True).to_pyarrow().column("queue_id").to_pylist()
     return {str(v) for v in column if v is not None}
 
 
